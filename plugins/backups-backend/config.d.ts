@@ -1,0 +1,131 @@
+import { HumanDuration } from '@backstage/types';
+
+export interface Config {
+  /** Configuration of the Backups plugin (Kubernetes backups and disaster recovery). */
+  backups?: {
+    /**
+     * The cluster used for entities without a `backups/cluster` annotation.
+     * Must be the name of one of `clusters`.
+     */
+    defaultCluster?: string;
+
+    /**
+     * The Kubernetes clusters the plugin manages backups in. Each is reached with
+     * a URL and service account token, a kubeconfig file (and context), or the
+     * in-cluster service account.
+     */
+    clusters?: Array<{
+      /** The name entities use in `backups/cluster`. */
+      name: string;
+      /** API server URL, e.g. https://10.0.0.1:6443. */
+      url?: string;
+      /**
+       * Bearer token of the service account the plugin acts as.
+       * @visibility secret
+       */
+      serviceAccountToken?: string;
+      /**
+       * Base64-encoded PEM of the API server's CA.
+       * @visibility secret
+       */
+      caData?: string;
+      /** Path to a PEM file of the API server's CA. */
+      caFile?: string;
+      /** Skip TLS verification. Never do this outside development. */
+      skipTLSVerify?: boolean;
+      /** A kubeconfig file to read the cluster from instead of url + token. */
+      kubeconfig?: {
+        /** Path to the kubeconfig file. */
+        path: string;
+        /** The context to use; the file's current context by default. */
+        context?: string;
+      };
+      /** Use the service account of the pod the backend runs in. */
+      inCluster?: boolean;
+      /** The namespace Velero runs in. Default: velero. */
+      veleroNamespace?: string;
+      /** The Velero BackupStorageLocation for Schedules. Default: Velero's default location. */
+      veleroStorageLocation?: string;
+    }>;
+
+    /**
+     * Protection tiers that entities choose with `backups/policy`. A policy may
+     * leave out a layer; annotations can override its values.
+     */
+    policies?: {
+      [name: string]: {
+        /** Recovery point objective, e.g. 1h. */
+        rpo: string;
+        /** Recovery time objective, e.g. 30m. */
+        rto: string;
+        velero?: {
+          /** 5-field cron for the Velero Schedule. */
+          schedule: string;
+          /** Velero backup TTL as a Go duration. Default 720h. */
+          ttl?: string;
+          /** Whether Velero snapshots volumes. Default true. */
+          snapshotVolumes?: boolean;
+        };
+        database?: {
+          /** 5-field cron for the dump CronJob. */
+          schedule: string;
+          /** Dumps to keep: a count (14) or an age (7d). Default 14. */
+          retention?: string | number;
+        };
+        volumeSnapshots?: {
+          /** 5-field cron for snapshots. */
+          schedule: string;
+          /** Snapshots to keep: a count (10) or an age (7d). Default 10. */
+          retention?: string | number;
+          /** The VolumeSnapshotClass to use unless an entity names one. */
+          className?: string;
+        };
+        drill?: {
+          /** 5-field cron for automatic disaster-recovery drills. */
+          schedule: string;
+        };
+      };
+    };
+
+    /** Logical database dumps (the `database` layer). */
+    databaseDumps?: {
+      /** Container images of the dump tools. */
+      images?: {
+        postgres?: string;
+        mysql?: string;
+        mongodb?: string;
+      };
+      /** Where dumps are written: a PVC or an S3-compatible bucket. */
+      storage?: {
+        pvc?: {
+          claimName: string;
+        };
+        s3?: {
+          bucket: string;
+          prefix?: string;
+          endpoint?: string;
+          /** A Secret in the workload namespace with the S3 access keys. */
+          credentialsSecret: string;
+        };
+      };
+    };
+
+    /** Disaster-recovery drills. */
+    drills?: {
+      /** How many drills may run at once. Default 2. */
+      maxConcurrent?: number;
+      /** A drill that takes longer fails and is cleaned up, e.g. 1h. */
+      timeout?: string;
+      /** Prefix of the scratch namespaces drills restore into. Default drill-. */
+      namespacePrefix?: string;
+    };
+
+    /** The reconciler that applies entities' plans to their clusters. */
+    reconcile?: {
+      /** How often to reconcile every entity. Default every 5 minutes. */
+      frequency?: HumanDuration | string;
+      /** Only compute and report the plans; write nothing. Default false. */
+      dryRun?: boolean;
+    };
+  };
+}

@@ -1,0 +1,12 @@
+/**
+ * The Backups backend plugin: Kubernetes backups and disaster recovery per
+ * catalog entity.
+ *
+ * @packageDocumentation
+ */
+
+export { backupsPlugin as default } from './plugin';
+export { backupsServiceRef } from './service/BackupsService';
+export type { BackupsService } from './service/BackupsService';
+export { readBackupsConfig } from './config/readBackupsConfig';
+export type { BackupsConfig, ClusterConfig } from './config/readBackupsConfig';

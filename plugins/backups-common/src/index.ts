@@ -1,0 +1,14 @@
+/**
+ * Annotation model, permissions and API types shared by the Backups plugins.
+ *
+ * @packageDocumentation
+ */
+
+export * from './annotations';
+export * from './permissions';
+export * from './types';
+export * from './schedule';
+export { parseProtectionIntent } from './intent/parseProtectionIntent';
+export { resolvePolicy, POLICY_DEFAULTS } from './intent/policy';
+export type { ResolvedPolicy } from './intent/policy';
+export * from './intent/values';
