@@ -12,15 +12,14 @@ if (!file || !fs.existsSync(file)) {
   process.exit(1);
 }
 const results = JSON.parse(fs.readFileSync(file, 'utf8'));
-const failedSuites = results.numFailedTestSuites + results.numRuntimeErrorTestSuites;
+const failedSuites =
+  results.numFailedTestSuites + results.numRuntimeErrorTestSuites;
 console.log(
   `Test suites: ${results.numPassedTestSuites} passed, ${failedSuites} failed, ${results.numTotalTestSuites} total`,
 );
 console.log(
   `${results.numPassedTests} passed, ${
     results.numFailedTests + failedSuites + otherFailures
-  } failed, ${
-    results.numPendingTests + results.numTodoTests
-  } skipped`,
+  } failed, ${results.numPendingTests + results.numTodoTests} skipped`,
 );
 process.exit(results.success && results.numTotalTests > 0 ? 0 : 1);

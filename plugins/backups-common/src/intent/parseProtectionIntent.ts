@@ -344,6 +344,10 @@ function readDatabase(
   };
 }
 
+const PVCS_ALLOWED =
+  'PVC names separated by commas (e.g. orders-data,orders-logs) or selector:<label selector> (e.g. selector:app=orders)';
+const SELECTOR_PREFIX = 'selector:';
+
 function readVolumeSnapshot(
   reader: AnnotationReader,
   policy: ResolvedPolicy | undefined,
@@ -388,10 +392,6 @@ function readVolumeSnapshot(
     ...(className ? { className } : {}),
   };
 }
-
-const PVCS_ALLOWED =
-  'PVC names separated by commas (e.g. orders-data,orders-logs) or selector:<label selector> (e.g. selector:app=orders)';
-const SELECTOR_PREFIX = 'selector:';
 
 function parsePvcSelection(text: string): ParsedValue<PvcSelection> {
   const trimmed = text.trim();

@@ -37,11 +37,9 @@ const CRON_NAMES =
 export function parseCron(text: string): ParsedValue<string> {
   const cron = text.trim().replace(/\s+/g, ' ');
   const fields = cron.split(' ');
-  if (cron === '' || fields.length !== 5) {
-    return reject(
-      `has ${cron === '' ? 0 : fields.length} fields`,
-      CRON_ALLOWED,
-    );
+  const count = cron === '' ? 0 : fields.length;
+  if (count !== 5) {
+    return reject(`has ${count} field${count === 1 ? '' : 's'}`, CRON_ALLOWED);
   }
   // croner also knows Quartz extensions (L, W, #) that Kubernetes rejects.
   if (
@@ -59,7 +57,7 @@ export function parseCron(text: string): ParsedValue<string> {
     return reject('has a day of the week above 6 (Sunday is 0)', CRON_ALLOWED);
   }
   try {
-    new Cron(cron, { paused: true });
+    new Cron(cron, { paused: true }).stop();
   } catch (error) {
     return reject(
       `is not a valid cron expression (${(error as Error).message})`,

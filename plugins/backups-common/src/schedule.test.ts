@@ -1,0 +1,44 @@
+import { describeSchedule, nextRun } from './schedule';
+
+describe('describeSchedule', () => {
+  it.each([
+    ['0 3 * * 0', 'At 03:00 AM, only on Sunday'],
+    ['*/30 * * * *', 'Every 30 minutes'],
+    ['0 * * * *', 'Every hour'],
+    ['0 */6 * * *', 'On the hour, every 6 hours'],
+  ])('puts %j in words', (cron, words) => {
+    expect(describeSchedule(cron)).toBe(words);
+  });
+
+  it('falls back to the expression when it cannot describe it', () => {
+    expect(describeSchedule('not a cron')).toBe('not a cron');
+  });
+});
+
+describe('nextRun', () => {
+  it.each([
+    // Monday noon → the next Sunday 03:00
+    ['0 3 * * 0', '2024-01-01T12:00:00.000Z', '2024-01-07T03:00:00.000Z'],
+    // exactly at a firing → the one after
+    ['0 3 * * 0', '2024-01-07T03:00:00.000Z', '2024-01-14T03:00:00.000Z'],
+    ['*/30 * * * *', '2024-01-01T10:10:00.000Z', '2024-01-01T10:30:00.000Z'],
+    ['0 * * * *', '2024-02-29T23:59:59.000Z', '2024-03-01T00:00:00.000Z'],
+    ['0 9 * * MON-FRI', '2024-01-05T10:00:00.000Z', '2024-01-08T09:00:00.000Z'],
+  ])('%s after %s fires at %s (UTC)', (cron, from, expected) => {
+    expect(nextRun(cron, new Date(from))?.toISOString()).toBe(expected);
+  });
+
+  it('counts from now by default', () => {
+    const before = Date.now();
+    const next = nextRun('* * * * *');
+    expect(next).toBeInstanceOf(Date);
+    expect(next!.getTime()).toBeGreaterThan(before);
+    expect(next!.getTime()).toBeLessThanOrEqual(before + 60 * 1000);
+  });
+
+  it('is undefined for a schedule that never fires', () => {
+    expect(
+      nextRun('0 0 30 2 *', new Date('2024-01-01T00:00:00Z')),
+    ).toBeUndefined();
+  });
+});

@@ -1,0 +1,2 @@
+export { DrillCard } from './DrillCard';
+export type { DrillCardProps } from './DrillCard';

@@ -1,0 +1,99 @@
+import {
+  getCompoundEntityRef,
+  stringifyEntityRef,
+} from '@backstage/catalog-model';
+import {
+  Progress,
+  ResponseErrorPanel,
+  WarningPanel,
+} from '@backstage/core-components';
+import { useApi } from '@backstage/core-plugin-api';
+import { useEntity } from '@backstage/plugin-catalog-react';
+import Grid from '@material-ui/core/Grid';
+import { ProtectionIntent } from '@backups-for-backstage/plugin-backups-common';
+import useAsync from 'react-use/esm/useAsync';
+import { backupsApiRef } from '../../api';
+import { DrillCard } from '../DrillCard';
+import { IntentErrorsPanel } from '../IntentErrorsPanel';
+import { LayerCard } from '../LayerCard';
+import { OptInInstructions } from '../OptInInstructions';
+import { ProtectionSummaryCard } from '../ProtectionSummaryCard';
+import { describeError } from '../../utils/describeError';
+
+function ProtectionIntentView(props: { intent: ProtectionIntent }) {
+  const { intent } = props;
+  return (
+    <Grid container spacing={3} alignItems="stretch">
+      <Grid item xs={12} md={6}>
+        <ProtectionSummaryCard intent={intent} />
+      </Grid>
+      <Grid item xs={12} md={6}>
+        <DrillCard drill={intent.drill} />
+      </Grid>
+      {intent.layers.map(layer => (
+        <Grid item xs={12} md={6} lg={4} key={layer}>
+          <LayerCard layer={layer} intent={intent} />
+        </Grid>
+      ))}
+    </Grid>
+  );
+}
+
+/**
+ * The Backups tab of an entity page: what the entity asked to be protected
+ * by, why its annotations are not applied, or how to opt in.
+ *
+ * @public
+ */
+export function EntityBackupsContent() {
+  const { entity } = useEntity();
+  const backupsApi = useApi(backupsApiRef);
+  const entityRef = stringifyEntityRef(entity);
+
+  const { value, loading, error } = useAsync(
+    () => backupsApi.getIntent(getCompoundEntityRef(entity)),
+    [backupsApi, entityRef],
+  );
+
+  if (loading) {
+    return <Progress />;
+  }
+  if (error) {
+    return (
+      <ResponseErrorPanel
+        title={`Could not load the backup settings of ${entityRef}: ${describeError(
+          error,
+        )}`}
+        error={error}
+      />
+    );
+  }
+  if (!value) {
+    return null;
+  }
+
+  switch (value.state) {
+    case 'valid':
+      return <ProtectionIntentView intent={value.intent} />;
+    case 'invalid':
+      return (
+        <IntentErrorsPanel entityRef={value.entityRef} errors={value.errors} />
+      );
+    case 'not-opted-in':
+      return (
+        <OptInInstructions
+          entity={entity}
+          ignoredAnnotations={value.ignoredAnnotations}
+        />
+      );
+    default:
+      return (
+        <WarningPanel
+          title={`Unexpected answer from the backups backend for ${entityRef}`}
+          message={`Unknown intent state: ${
+            (value as { state?: unknown }).state
+          }`}
+        />
+      );
+  }
+}

@@ -1,0 +1,2 @@
+export { IntentErrorsPanel } from './IntentErrorsPanel';
+export type { IntentErrorsPanelProps } from './IntentErrorsPanel';

@@ -1,0 +1,2 @@
+export { OptInInstructions, optInSnippet } from './OptInInstructions';
+export type { OptInInstructionsProps } from './OptInInstructions';

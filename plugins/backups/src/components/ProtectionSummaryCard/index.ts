@@ -1,0 +1,2 @@
+export { ProtectionSummaryCard } from './ProtectionSummaryCard';
+export type { ProtectionSummaryCardProps } from './ProtectionSummaryCard';

@@ -1,0 +1,8 @@
+import { createRouteRef } from '@backstage/core-plugin-api';
+
+/**
+ * The Backups tab of an entity page.
+ */
+export const rootRouteRef = createRouteRef({
+  id: 'backups',
+});
