@@ -188,7 +188,7 @@ describe('EntityBackupsContent', () => {
     intent.errors.forEach((error, index) => {
       expect(items[index]).toHaveTextContent(error.message);
       expect(items[index]).toHaveTextContent(error.annotation);
-      expect(items[index]).toHaveTextContent(`allowed: ${error.allowed}`);
+      expect(items[index]).toHaveTextContent(`Allowed: ${error.allowed}`);
       expect(items[index]).toHaveTextContent(error.value ?? 'is missing');
     });
     expect(screen.getByText('backups/policy')).toBeInTheDocument();

@@ -11,8 +11,8 @@ export interface IntentErrorsPanelProps {
 }
 
 /**
- * The annotations that keep an entity's backups from being applied, one line
- * each with the annotation, its value and what is allowed.
+ * The annotations that keep an entity's backups from being applied: each
+ * annotation with its value, and the message saying what is allowed.
  *
  * @public
  */
@@ -35,21 +35,22 @@ export function IntentErrorsPanel(props: IntentErrorsPanelProps) {
         {errors.map(error => (
           <ListItem key={`${error.annotation}:${error.message}`} disableGutters>
             <ListItemText
-              primary={error.message}
-              secondary={
+              primary={
                 <>
-                  Annotation <code>{error.annotation}</code>
+                  <code>{error.annotation}</code>
                   {error.value === undefined ? (
                     ' is missing'
                   ) : (
                     <>
-                      {' '}
-                      has the value <code>{error.value}</code>
+                      : <code>{error.value}</code>
                     </>
                   )}
-                  ; allowed: {error.allowed}
                 </>
               }
+              secondary={error.message}
+              secondaryTypographyProps={{
+                style: { whiteSpace: 'normal', overflowWrap: 'anywhere' },
+              }}
             />
           </ListItem>
         ))}
