@@ -7,20 +7,9 @@ import {
   ProtectionIntent,
 } from '../types';
 import { parseProtectionIntent } from './parseProtectionIntent';
+import { DAY, goldPolicy, HOUR, MINUTE } from '../__testUtils__/policies';
 
-const MINUTE = 60 * 1000;
-const HOUR = 60 * MINUTE;
-const DAY = 24 * HOUR;
-
-/** The gold policy of SPEC.md's example app-config. */
-const gold: BackupPolicy = {
-  rpo: '1h',
-  rto: '30m',
-  velero: { schedule: '0 * * * *', ttl: '168h', snapshotVolumes: true },
-  database: { schedule: '*/30 * * * *', retention: 48 },
-  volumeSnapshots: { schedule: '0 */6 * * *', retention: 10 },
-  drill: { schedule: '0 3 * * 0' },
-};
+const gold = goldPolicy;
 /** Velero only, everything else left to the defaults. */
 const silver: BackupPolicy = {
   rpo: '4h',

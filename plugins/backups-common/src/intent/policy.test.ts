@@ -1,18 +1,8 @@
 import { BackupPolicy } from '../types';
 import { POLICY_DEFAULTS, resolvePolicy } from './policy';
+import { goldPolicy, HOUR, MINUTE } from '../__testUtils__/policies';
 
-const HOUR = 3600 * 1000;
-const MINUTE = 60 * 1000;
-
-/** The gold policy of SPEC.md's example app-config. */
-const gold: BackupPolicy = {
-  rpo: '1h',
-  rto: '30m',
-  velero: { schedule: '0 * * * *', ttl: '168h', snapshotVolumes: true },
-  database: { schedule: '*/30 * * * *', retention: 48 },
-  volumeSnapshots: { schedule: '0 */6 * * *', retention: 10 },
-  drill: { schedule: '0 3 * * 0' },
-};
+const gold = goldPolicy;
 
 describe('resolvePolicy', () => {
   it('resolves the example gold policy', () => {
