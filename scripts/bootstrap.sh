@@ -4,6 +4,8 @@
 #   - Node 22 into .tools/ (git-ignored) when the machine's Node is older than 22.12;
 #   - Yarn 4 from .yarn/releases (checked in, so no corepack download is needed);
 #   - `yarn install` only when package.json files or yarn.lock changed since the last one.
+# When sourced from an interactive shell, restore its options afterwards.
+BOOTSTRAP_CALLER_OPTIONS="$(set +o)"
 set -euo pipefail
 
 REPO_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -68,3 +70,5 @@ export COREPACK_ENABLE_DOWNLOAD_PROMPT=0
 ensure_dependencies
 export PATH="$REPO_ROOT/node_modules/.bin:$PATH"
 cd "$REPO_ROOT"
+eval "$BOOTSTRAP_CALLER_OPTIONS"
+unset BOOTSTRAP_CALLER_OPTIONS

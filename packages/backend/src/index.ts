@@ -3,6 +3,7 @@
  * permissions, notifications and the Backups plugin.
  */
 import { createBackend } from '@backstage/backend-defaults';
+import { kubeSandboxPlugin } from './kubeSandbox';
 
 const backend = createBackend();
 
@@ -21,5 +22,6 @@ backend.add(import('@backstage/plugin-notifications-backend'));
 backend.add(import('@backstage/plugin-signals-backend'));
 
 backend.add(import('@backups-for-backstage/plugin-backups-backend'));
+backend.add(kubeSandboxPlugin);
 
 backend.start();

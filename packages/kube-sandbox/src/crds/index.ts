@@ -1,0 +1,2 @@
+export { defaultCrdDirectory, loadCrds } from './loadCrds';
+export type { CustomResourceType } from './loadCrds';
