@@ -7,8 +7,7 @@ import {
   ControllerOptions,
   SandboxControllers,
 } from './controllers';
-import { defaultCrdDirectory, loadCrds } from './crds';
-import { builtinResources } from './resources/builtin';
+import { createRegistry } from './resources/createRegistry';
 import { ResourceRegistry } from './resources/ResourceRegistry';
 import { KubeApiServer, TokenIdentity } from './server/KubeApiServer';
 import { ObjectStore } from './store/ObjectStore';
@@ -62,26 +61,10 @@ export async function startSandbox(
   options: SandboxOptions = {},
 ): Promise<Sandbox> {
   const tokens = options.tokens ?? DEFAULT_TOKENS;
-  const excluded = new Set(options.withoutCrds ?? []);
-  const crds = loadCrds(options.crdDirectory ?? defaultCrdDirectory()).filter(
-    crd => !excluded.has(`${crd.plural}.${crd.group}`),
-  );
-  const registry = new ResourceRegistry([
-    ...builtinResources(),
-    ...crds.map(crd => ({
-      ...crd,
-      verbs: [
-        'create',
-        'delete',
-        'deletecollection',
-        'get',
-        'list',
-        'patch',
-        'update',
-        'watch',
-      ],
-    })),
-  ]);
+  const registry = createRegistry({
+    crdDirectory: options.crdDirectory,
+    withoutCrds: options.withoutCrds,
+  });
   const clock = new SimulatedClock(options.startTime);
   const store = new ObjectStore({
     registry,

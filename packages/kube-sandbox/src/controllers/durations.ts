@@ -1,29 +1,9 @@
-const UNITS: Record<string, number> = {
-  ns: 1e-6,
-  us: 1e-3,
-  µs: 1e-3,
-  μs: 1e-3,
-  ms: 1,
-  s: 1000,
-  m: 60_000,
-  h: 3_600_000,
-};
+import { parseGoDuration as parseGoDurationNanos } from '../validation/goDuration';
 
 /** Go's time.ParseDuration (`720h0m0s`, `1h30m`, `90s`, `-1.5h`), in milliseconds; undefined when invalid. */
 export function parseGoDuration(text: string): number | undefined {
-  const match = /^([+-]?)(.*)$/.exec(text)!;
-  const sign = match[1] === '-' ? -1 : 1;
-  let rest = match[2];
-  if (rest === '0') return 0;
-  if (rest === '') return undefined;
-  let total = 0;
-  while (rest.length > 0) {
-    const part = /^(\d*\.?\d*)(ns|us|µs|μs|ms|s|m|h)/.exec(rest);
-    if (!part || part[1] === '' || part[1] === '.') return undefined;
-    total += Number(part[1]) * UNITS[part[2]];
-    rest = rest.slice(part[0].length);
-  }
-  return sign * total;
+  const parsed = parseGoDurationNanos(text);
+  return 'nanos' in parsed ? parsed.nanos / 1e6 : undefined;
 }
 
 /** Go's time.Duration.String() for whole seconds and more: `720h0m0s`, `10m0s`, `0s`. */

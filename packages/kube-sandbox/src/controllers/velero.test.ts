@@ -367,7 +367,7 @@ describe('Velero', () => {
         'invalid schedule: expected exactly 5 fields, found 2: [every hour]',
       ]);
       expect(validation('bad-every').validationErrors).toEqual([
-        'invalid schedule: failed to parse duration @every 1x: time: invalid duration "1x"',
+        'invalid schedule: failed to parse duration @every 1x: time: unknown unit "x" in duration "1x"',
       ]);
       expect(validation('empty').validationErrors).toEqual([
         'Schedule must be a non-empty valid Cron expression',

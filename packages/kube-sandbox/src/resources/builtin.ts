@@ -6,7 +6,7 @@ import {
 } from './builtinValidation';
 import { KubeObject, ResourceType } from './types';
 
-const ALL_VERBS = [
+export const ALL_VERBS = [
   'create',
   'delete',
   'deletecollection',

@@ -1,6 +1,5 @@
 import { SimulatedClock } from '../../clock';
-import { defaultCrdDirectory, loadCrds } from '../../crds';
-import { builtinResources } from '../../resources/builtin';
+import { createRegistry } from '../../resources/createRegistry';
 import { ResourceRegistry } from '../../resources/ResourceRegistry';
 import { KubeObject, ResourceType } from '../../resources/types';
 import { ObjectStore, StoreEvent } from '../../store/ObjectStore';
@@ -11,31 +10,9 @@ import { ControllerOptions, SandboxControllers, startControllers } from '..';
 /** Simulated time starts here in every controller test (a Monday, mid-hour). */
 export const START = new Date('2025-03-10T09:30:00Z');
 
-const ALL_VERBS = [
-  'create',
-  'delete',
-  'deletecollection',
-  'get',
-  'list',
-  'patch',
-  'update',
-  'watch',
-];
-
 /** The built-in kinds plus the CRDs of ../shared/crds, as Sandbox.ts serves them. */
 export function testRegistry(withoutCrds: string[] = []): ResourceRegistry {
-  const crds = loadCrds(defaultCrdDirectory()).filter(
-    crd => !withoutCrds.includes(`${crd.plural}.${crd.group}`),
-  );
-  return new ResourceRegistry([
-    ...builtinResources(),
-    ...crds.map(crd => ({
-      ...crd,
-      verbs: ALL_VERBS,
-      nameFormat: 'subdomain' as const,
-      maxNameLength: 253,
-    })),
-  ]);
+  return createRegistry({ withoutCrds });
 }
 
 export interface TestCluster {
