@@ -239,4 +239,100 @@ describe('custom resources over HTTP', () => {
       template: { ttl: '168h' },
     });
   });
+  it('accepts minimal valid objects of the kinds the seeds lack', async () => {
+    const examples: k8s.KubernetesObject[] = [
+      {
+        apiVersion: 'velero.io/v1',
+        kind: 'PodVolumeBackup',
+        metadata: { name: 'pvb', namespace: cluster.namespace },
+        spec: {
+          backupStorageLocation: 'default',
+          node: 'node-1',
+          pod: { kind: 'Pod', name: 'orders-0', namespace: 'shop' },
+          repoIdentifier: 's3:minio/velero/restic/shop',
+          volume: 'data',
+        },
+      } as k8s.KubernetesObject,
+      {
+        apiVersion: 'velero.io/v2alpha1',
+        kind: 'DataUpload',
+        metadata: { name: 'upload', namespace: cluster.namespace },
+        spec: {
+          backupStorageLocation: 'default',
+          operationTimeout: '10m0s',
+          snapshotType: 'CSI',
+          sourceNamespace: 'shop',
+          sourcePVC: 'orders-data',
+        },
+      } as k8s.KubernetesObject,
+      {
+        apiVersion: 'snapshot.storage.k8s.io/v1',
+        kind: 'VolumeSnapshotContent',
+        metadata: { name: 'content' },
+        spec: {
+          deletionPolicy: 'Delete',
+          driver: 'hostpath.csi.k8s.io',
+          source: { snapshotHandle: 'snap-1' },
+          volumeSnapshotRef: { name: 'orders-data-snap', namespace: 'shop' },
+        },
+      } as k8s.KubernetesObject,
+    ];
+    for (const example of examples) {
+      const created = await cluster.objects.create(example);
+      expect(created.metadata?.uid).toBeTruthy();
+    }
+  });
+
+  it('refuses an object of every served CRD whose spec has the wrong type', async () => {
+    const crds = cluster
+      .sandbox!.registry.all()
+      .filter(resource => resource.schema);
+    expect(crds.map(crd => `${crd.plural}.${crd.group}`).sort()).toEqual([
+      'backups.velero.io',
+      'backupstoragelocations.velero.io',
+      'datauploads.velero.io',
+      'podvolumebackups.velero.io',
+      'restores.velero.io',
+      'schedules.velero.io',
+      'snapshotschedules.snapscheduler.backube',
+      'volumesnapshotclasses.snapshot.storage.k8s.io',
+      'volumesnapshotcontents.snapshot.storage.k8s.io',
+      'volumesnapshotlocations.velero.io',
+      'volumesnapshots.snapshot.storage.k8s.io',
+    ]);
+    for (const crd of crds) {
+      // VolumeSnapshotClass keeps its fields at the top level, not under spec.
+      const field = crd.kind === 'VolumeSnapshotClass' ? 'driver' : 'spec';
+      const expected = crd.kind === 'VolumeSnapshotClass' ? 'string' : 'object';
+      const status = await statusOf(
+        cluster.objects.create({
+          apiVersion: `${crd.group}/${crd.version}`,
+          kind: crd.kind,
+          metadata: {
+            name: 'wrong-type',
+            ...(crd.namespaced ? { namespace: cluster.namespace } : {}),
+          },
+          [field]: 5,
+        } as k8s.KubernetesObject),
+      );
+      expect({
+        kind: crd.kind,
+        code: status.code,
+        reason: status.reason,
+      }).toEqual({
+        kind: crd.kind,
+        code: 422,
+        reason: 'Invalid',
+      });
+      expect(status.details?.causes).toEqual(
+        expect.arrayContaining([
+          {
+            reason: 'FieldValueTypeInvalid',
+            field,
+            message: `Invalid value: "integer": ${field} in body must be of type ${expected}: "integer"`,
+          },
+        ]),
+      );
+    }
+  });
 });
