@@ -24,6 +24,14 @@ describe('readBackupsConfig', () => {
       defaultCluster: undefined,
       clusters: [],
       policies: {},
+      databaseDumps: {
+        images: {
+          postgres: 'postgres:16',
+          mysql: 'mysql:8.0',
+          mongodb: 'mongo:7',
+        },
+        storage: { type: 'pvc', claimName: 'backup-dumps' },
+      },
     });
   });
 

@@ -1,10 +1,13 @@
 import { Config } from '@backstage/config';
 import {
   BackupPolicy,
+  DatabaseEngine,
   IntentContext,
   parseDnsLabel,
+  parseObjectName,
   resolvePolicy,
 } from '@backups-for-backstage/plugin-backups-common';
+import { DumpStorage } from '../plan/types';
 
 /**
  * How the plugin reaches one cluster.
@@ -33,7 +36,18 @@ export interface BackupsConfig {
   defaultCluster?: string;
   clusters: ClusterConfig[];
   policies: Record<string, BackupPolicy>;
+  databaseDumps: {
+    images: Record<DatabaseEngine, string>;
+    storage: DumpStorage;
+  };
 }
+
+/** Dump tool images used when `backups.databaseDumps.images` leaves one out. */
+export const DEFAULT_DUMP_IMAGES: Record<DatabaseEngine, string> = {
+  postgres: 'postgres:16',
+  mysql: 'mysql:8.0',
+  mongodb: 'mongo:7',
+};
 
 /**
  * Reads and validates `backups.*`, throwing one error that lists every problem,
@@ -71,13 +85,53 @@ export function readBackupsConfig(config: Config): BackupsConfig {
     problems.push(...resolvePolicy(name, policy).problems);
     policies[name] = policy;
   }
+  const databaseDumps = readDatabaseDumps(config, problems);
 
   if (problems.length > 0) {
     throw new Error(
       `Invalid backups configuration:\n- ${problems.join('\n- ')}`,
     );
   }
-  return { defaultCluster, clusters, policies };
+  return { defaultCluster, clusters, policies, databaseDumps };
+}
+
+function readDatabaseDumps(
+  config: Config,
+  problems: string[],
+): BackupsConfig['databaseDumps'] {
+  const images = { ...DEFAULT_DUMP_IMAGES };
+  for (const engine of Object.keys(images) as DatabaseEngine[]) {
+    images[engine] =
+      config.getOptionalString(`backups.databaseDumps.images.${engine}`) ??
+      images[engine];
+  }
+  const storage = config.getOptionalConfig('backups.databaseDumps.storage');
+  const s3 = storage?.getOptionalConfig('s3');
+  const claimName = storage?.getOptionalString('pvc.claimName');
+  if (s3 && claimName) {
+    problems.push(
+      'backups.databaseDumps.storage: set either pvc or s3, not both.',
+    );
+  }
+  if (s3) {
+    return {
+      images,
+      storage: {
+        type: 's3',
+        bucket: s3.getString('bucket'),
+        prefix: s3.getOptionalString('prefix'),
+        endpoint: s3.getOptionalString('endpoint'),
+        credentialsSecret: s3.getString('credentialsSecret'),
+      },
+    };
+  }
+  const pvc = claimName ?? 'backup-dumps';
+  if (!parseObjectName(pvc).ok) {
+    problems.push(
+      `backups.databaseDumps.storage.pvc.claimName: "${pvc}" is not a PVC name.`,
+    );
+  }
+  return { images, storage: { type: 'pvc', claimName: pvc } };
 }
 
 function readCluster(

@@ -1,0 +1,94 @@
+import { Entity, getCompoundEntityRef } from '@backstage/catalog-model';
+import {
+  AnnotationError,
+  BackupLayer,
+  parseProtectionIntent,
+} from '@backups-for-backstage/plugin-backups-common';
+import { BackupsConfig, toIntentContext } from '../config/readBackupsConfig';
+import { planDatabaseLayer } from './database/planDatabaseLayer';
+import { PlanContext, PlannedObject } from './types';
+import { planVeleroLayer } from './velero/planVeleroLayer';
+import { planVolumeSnapshotLayer } from './volumeSnapshots/planVolumeSnapshotLayer';
+
+/** What one cluster should hold for an entity. */
+export interface ClusterPlan {
+  cluster: string;
+  objects: PlannedObject[];
+  /** The Job a restore of the database layer runs (not applied by reconcile). */
+  restoreJob?: PlannedObject;
+}
+
+/** An entity's plan: per cluster the desired objects, or why there are none. */
+export type EntityPlan =
+  | { state: 'not-opted-in'; entityRef: string }
+  | { state: 'invalid'; entityRef: string; errors: AnnotationError[] }
+  | {
+      state: 'planned';
+      entityRef: string;
+      layers: BackupLayer[];
+      clusters: ClusterPlan[];
+    };
+
+/** Facts about a cluster the planner cannot know from config alone. */
+export interface ClusterFacts {
+  hasSnapScheduler: boolean;
+}
+
+/**
+ * Turns an entity's annotations and the configuration into the objects each of
+ * its clusters should hold. Pure: no I/O, the same input gives the same output.
+ */
+export function planEntity(options: {
+  entity: Entity;
+  config: BackupsConfig;
+  clusterFacts?: Record<string, ClusterFacts>;
+}): EntityPlan {
+  const { entity, config } = options;
+  const result = parseProtectionIntent(entity, toIntentContext(config));
+  if (result.state === 'not-opted-in') {
+    return { state: 'not-opted-in', entityRef: result.entityRef };
+  }
+  if (result.state === 'invalid') {
+    return {
+      state: 'invalid',
+      entityRef: result.entityRef,
+      errors: result.errors,
+    };
+  }
+  const { intent } = result;
+  const clusters = intent.clusters.map(name => {
+    const cluster = config.clusters.find(candidate => candidate.name === name)!;
+    const ctx: PlanContext = {
+      entity: getCompoundEntityRef(entity),
+      entityRef: result.entityRef,
+      intent,
+      cluster: {
+        name,
+        veleroNamespace: cluster.veleroNamespace,
+        veleroStorageLocation: cluster.veleroStorageLocation,
+        hasSnapScheduler:
+          options.clusterFacts?.[name]?.hasSnapScheduler ?? false,
+      },
+      databaseDumps: config.databaseDumps,
+    };
+    const plan: ClusterPlan = { cluster: name, objects: [] };
+    if (intent.layers.includes('velero')) {
+      plan.objects.push(...planVeleroLayer(ctx).objects);
+    }
+    if (intent.layers.includes('database')) {
+      const database = planDatabaseLayer(ctx);
+      plan.objects.push(...database.objects);
+      plan.restoreJob = database.restoreJob;
+    }
+    if (intent.layers.includes('volume-snapshot')) {
+      plan.objects.push(...planVolumeSnapshotLayer(ctx).objects);
+    }
+    return plan;
+  });
+  return {
+    state: 'planned',
+    entityRef: result.entityRef,
+    layers: intent.layers,
+    clusters,
+  };
+}
