@@ -1,7 +1,7 @@
 import { LayerPlan, PlanContext, PlannedObject } from '../types';
 import { NAME_LIMITS, managedMetadata, objectName } from '../naming';
 import { ConsistencyHooks, consistencyHooks } from './consistencyHooks';
-import { toLabelSelector } from './labelSelector';
+import { toLabelSelector } from '../labelSelector';
 
 function nonEmpty(hooks: ConsistencyHooks): Partial<ConsistencyHooks> {
   return {

@@ -1,7 +1,7 @@
 import { Retention } from '@backups-for-backstage/plugin-backups-common';
 import { NAME_LIMITS, managedMetadata, objectName } from '../naming';
 import { LayerPlan, PlanContext, PlannedObject } from '../types';
-import { toLabelSelector } from '../velero/labelSelector';
+import { toLabelSelector } from '../labelSelector';
 import { SNAPSHOT_SCRIPT } from './snapshotScript';
 
 /**
