@@ -95,6 +95,8 @@ export interface Config {
         mysql?: string;
         mongodb?: string;
       };
+      /** The aws CLI image that ships dumps to S3 storage. Default docker.io/amazon/aws-cli:2.17.0. */
+      s3ClientImage?: string;
       /** Where dumps are written: a PVC or an S3-compatible bucket. */
       storage?: {
         pvc?: {
@@ -110,6 +112,16 @@ export interface Config {
       };
     };
 
+    /** CSI volume snapshots (the `volume-snapshot` layer). */
+    volumeSnapshots?: {
+      /**
+       * The image of the snapshot CronJob used where SnapScheduler is not
+       * installed; it needs sh, kubectl and GNU coreutils. Pin or mirror it.
+       * Default docker.io/bitnami/kubectl:latest.
+       */
+      image?: string;
+    };
+
     /** Disaster-recovery drills. */
     drills?: {
       /** How many drills may run at once. Default 2. */
@@ -122,10 +134,17 @@ export interface Config {
 
     /** The reconciler that applies entities' plans to their clusters. */
     reconcile?: {
-      /** How often to reconcile every entity. Default every 5 minutes. */
-      frequency?: HumanDuration | string;
+      /**
+       * How often to reconcile every entity: a duration ({ minutes: 5 }, "5m",
+       * "PT5M") or { cron: "*\/5 * * * *" }. Default every 5 minutes.
+       */
+      frequency?: HumanDuration | string | { cron: string };
       /** Only compute and report the plans; write nothing. Default false. */
       dryRun?: boolean;
+      /** How long one request to a cluster may take. Default 30 seconds. */
+      requestTimeout?: HumanDuration | string;
+      /** How many entities are reconciled at once. Default 4. */
+      concurrency?: number;
     };
   };
 }

@@ -2,6 +2,7 @@ import {
   mockCredentials,
   mockServices,
   startTestBackend,
+  TestDatabases,
 } from '@backstage/backend-test-utils';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import request from 'supertest';
@@ -25,15 +26,26 @@ const entities = [
 ];
 
 describe('backups backend plugin', () => {
+  const backends: Array<{ stop(): Promise<void> }> = [];
+  const databases = TestDatabases.create({ ids: ['SQLITE_3'] });
+
+  afterEach(async () => {
+    await Promise.all(backends.splice(0).map(backend => backend.stop()));
+  });
+
   async function startBackend() {
-    const { server } = await startTestBackend({
+    const backend = await startTestBackend({
       features: [
         backupsPlugin,
+        mockServices.database.factory({
+          knex: await databases.init('SQLITE_3'),
+        }),
         catalogServiceMock.factory({ entities }),
         mockServices.rootConfig.factory({ data: testBackupsConfig }),
       ],
     });
-    return server;
+    backends.push(backend);
+    return backend.server;
   }
 
   it('answers the parsed intent of an opted-in entity', async () => {
@@ -117,6 +129,36 @@ describe('backups backend plugin', () => {
       .set('Authorization', mockCredentials.none.header());
     expect(response.status).toBe(401);
     expect(response.body.error.name).toBe('AuthenticationError');
+  });
+
+  it('schedules the fleet reconcile at the configured frequency', async () => {
+    const scheduler = mockServices.scheduler.mock();
+    const backend = await startTestBackend({
+      features: [
+        backupsPlugin,
+        scheduler.factory,
+        mockServices.database.factory({
+          knex: await databases.init('SQLITE_3'),
+        }),
+        catalogServiceMock.factory({ entities }),
+        mockServices.rootConfig.factory({
+          data: {
+            backups: {
+              ...testBackupsConfig.backups,
+              reconcile: { frequency: { cron: '*/10 * * * *' } },
+            },
+          },
+        }),
+      ],
+    });
+    backends.push(backend);
+    expect(scheduler.scheduleTask).toHaveBeenCalledWith(
+      expect.objectContaining({
+        id: 'backups-reconcile',
+        frequency: { cron: '*/10 * * * *' },
+        fn: expect.any(Function),
+      }),
+    );
   });
 
   it('refuses to start with an invalid backups configuration', async () => {

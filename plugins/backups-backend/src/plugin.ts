@@ -3,8 +3,12 @@ import {
   createBackendPlugin,
 } from '@backstage/backend-plugin-api';
 import { backupsPermissions } from '@backups-for-backstage/plugin-backups-common';
+import { readBackupsConfig } from './config/readBackupsConfig';
 import { createRouter } from './router';
 import { backupsServiceRef } from './service/BackupsService';
+
+/** The scheduler task that reconciles every entity. */
+export const RECONCILE_TASK_ID = 'backups-reconcile';
 
 /**
  * The Backups backend plugin, served under /api/backups.
@@ -20,6 +24,9 @@ export const backupsPlugin = createBackendPlugin({
         httpRouter: coreServices.httpRouter,
         permissions: coreServices.permissions,
         permissionsRegistry: coreServices.permissionsRegistry,
+        auditor: coreServices.auditor,
+        scheduler: coreServices.scheduler,
+        config: coreServices.rootConfig,
         backups: backupsServiceRef,
       },
       async init({
@@ -27,10 +34,26 @@ export const backupsPlugin = createBackendPlugin({
         httpRouter,
         permissions,
         permissionsRegistry,
+        auditor,
+        scheduler,
+        config,
         backups,
       }) {
         permissionsRegistry.addPermissions(backupsPermissions);
-        httpRouter.use(await createRouter({ httpAuth, permissions, backups }));
+        httpRouter.use(
+          await createRouter({ httpAuth, permissions, auditor, backups }),
+        );
+        const { reconcile } = readBackupsConfig(config);
+        await scheduler.scheduleTask({
+          id: RECONCILE_TASK_ID,
+          frequency: reconcile.frequency,
+          // A run that takes longer is released so that the next can start.
+          timeout: { minutes: 30 },
+          initialDelay: { seconds: 15 },
+          fn: async () => {
+            await backups.reconcileAll();
+          },
+        });
       },
     });
   },

@@ -3,35 +3,67 @@ import {
   mockErrorHandler,
   mockServices,
 } from '@backstage/backend-test-utils';
+import { AuditorServiceEvent } from '@backstage/backend-plugin-api';
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import express from 'express';
 import request from 'supertest';
 import { createRouter } from './router';
 import { BackupsService } from './service/BackupsService';
+import { ReconcileRecord } from './database/ReconcileResultStore';
+
+const ORDERS = { kind: 'component', namespace: 'default', name: 'orders' };
+
+const RECORD: ReconcileRecord = {
+  trigger: 'request',
+  startedAt: '2026-11-21T10:00:00.000Z',
+  finishedAt: '2026-11-21T10:00:01.000Z',
+  succeeded: true,
+  result: {
+    entityRef: 'component:default/orders',
+    state: 'planned',
+    dryRun: false,
+    clusters: [],
+  },
+};
 
 describe('createRouter', () => {
-  const getIntent = jest.fn<
-    ReturnType<BackupsService['getIntent']>,
-    Parameters<BackupsService['getIntent']>
-  >();
-  const backups: BackupsService = { getIntent };
+  const backups = {
+    getIntent: jest.fn(),
+    getPlan: jest.fn(),
+    reconcileEntity: jest.fn(),
+    reconcileAll: jest.fn(),
+  } satisfies Record<keyof BackupsService, jest.Mock>;
+  const auditEvent = {
+    success: jest.fn(),
+    fail: jest.fn(),
+  } satisfies Record<keyof AuditorServiceEvent, jest.Mock>;
+  const auditor = mockServices.auditor.mock({
+    createEvent: jest.fn(async () => auditEvent),
+  });
 
   async function appWith(result: AuthorizeResult.ALLOW | AuthorizeResult.DENY) {
     const router = await createRouter({
       httpAuth: mockServices.httpAuth(),
       permissions: mockServices.permissions({ result }),
+      auditor,
       backups,
     });
     return express().use(router).use(mockErrorHandler());
   }
 
   beforeEach(() => {
-    getIntent.mockReset();
-    getIntent.mockResolvedValue({
+    jest.clearAllMocks();
+    backups.getIntent.mockResolvedValue({
       state: 'not-opted-in',
       entityRef: 'component:default/orders',
       ignoredAnnotations: [],
     });
+    backups.getPlan.mockResolvedValue({
+      entityRef: 'component:default/orders',
+      plan: { state: 'not-opted-in', entityRef: 'component:default/orders' },
+      diff: RECORD.result,
+    });
+    backups.reconcileEntity.mockResolvedValue(RECORD);
   });
 
   it('passes the entity ref and the caller to the service', async () => {
@@ -40,23 +72,30 @@ describe('createRouter', () => {
       '/entities/component/default/orders/intent',
     );
     expect(response.status).toBe(200);
-    expect(getIntent).toHaveBeenCalledWith({
-      entityRef: { kind: 'component', namespace: 'default', name: 'orders' },
+    expect(backups.getIntent).toHaveBeenCalledWith({
+      entityRef: ORDERS,
       credentials: mockCredentials.user(),
     });
   });
 
-  it('answers 403 when backups.entity.read is denied, without reading the entity', async () => {
-    const app = await appWith(AuthorizeResult.DENY);
-    const response = await request(app).get(
-      '/entities/component/default/orders/intent',
-    );
-    expect(response.status).toBe(403);
-    expect(response.body.error.message).toBe(
-      'backups.entity.read is not allowed on component:default/orders',
-    );
-    expect(getIntent).not.toHaveBeenCalled();
-  });
+  it.each([
+    ['get', '/intent', 'backups.entity.read', 'getIntent'],
+    ['get', '/plan', 'backups.reconcile', 'getPlan'],
+    ['post', '/reconcile', 'backups.reconcile', 'reconcileEntity'],
+  ] as const)(
+    'answers 403 to %s %s when %s is denied, without calling the service',
+    async (method, path, permission, operation) => {
+      const app = await appWith(AuthorizeResult.DENY);
+      const response = await request(app)[method](
+        `/entities/component/default/orders${path}`,
+      );
+      expect(response.status).toBe(403);
+      expect(response.body.error.message).toBe(
+        `${permission} is not allowed on component:default/orders`,
+      );
+      expect(backups[operation]).not.toHaveBeenCalled();
+    },
+  );
 
   it('answers 401 for a request without credentials', async () => {
     const app = await appWith(AuthorizeResult.ALLOW);
@@ -64,6 +103,55 @@ describe('createRouter', () => {
       .get('/entities/component/default/orders/intent')
       .set('Authorization', mockCredentials.none.header());
     expect(response.status).toBe(401);
-    expect(getIntent).not.toHaveBeenCalled();
+    expect(backups.getIntent).not.toHaveBeenCalled();
+  });
+
+  it('answers the plan preview', async () => {
+    const app = await appWith(AuthorizeResult.ALLOW);
+    const response = await request(app).get(
+      '/entities/component/default/orders/plan',
+    );
+    expect(response.status).toBe(200);
+    expect(response.body.plan.state).toBe('not-opted-in');
+    expect(backups.getPlan).toHaveBeenCalledWith({
+      entityRef: ORDERS,
+      credentials: mockCredentials.user(),
+    });
+    expect(auditor.createEvent).not.toHaveBeenCalled();
+  });
+
+  it('reconciles on request and audits the caller and the outcome', async () => {
+    const app = await appWith(AuthorizeResult.ALLOW);
+    const response = await request(app).post(
+      '/entities/component/default/orders/reconcile',
+    );
+    expect(response.status).toBe(200);
+    expect(response.body).toEqual(RECORD);
+    expect(auditor.createEvent).toHaveBeenCalledWith(
+      expect.objectContaining({
+        eventId: 'entity-reconcile',
+        severityLevel: 'medium',
+        request: expect.anything(),
+        meta: { entityRef: ORDERS },
+      }),
+    );
+    expect(auditEvent.success).toHaveBeenCalledWith({
+      meta: {
+        entityRef: 'component:default/orders',
+        state: 'planned',
+        dryRun: false,
+        succeeded: true,
+      },
+    });
+    expect(auditEvent.fail).not.toHaveBeenCalled();
+  });
+
+  it('audits a denied reconcile as failed', async () => {
+    const app = await appWith(AuthorizeResult.DENY);
+    await request(app).post('/entities/component/default/orders/reconcile');
+    expect(auditEvent.fail).toHaveBeenCalledWith({
+      error: expect.objectContaining({ name: 'NotAllowedError' }),
+    });
+    expect(auditEvent.success).not.toHaveBeenCalled();
   });
 });

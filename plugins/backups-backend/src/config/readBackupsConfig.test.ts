@@ -30,9 +30,64 @@ describe('readBackupsConfig', () => {
           mysql: 'mysql:8.0',
           mongodb: 'mongo:7',
         },
+        s3ClientImage: 'docker.io/amazon/aws-cli:2.17.0',
         storage: { type: 'pvc', claimName: 'backup-dumps' },
       },
+      volumeSnapshots: { image: 'docker.io/bitnami/kubectl:latest' },
+      reconcile: {
+        frequency: { minutes: 5 },
+        dryRun: false,
+        requestTimeoutMs: 30_000,
+        concurrency: 4,
+      },
     });
+  });
+
+  it('reads the helper images and the reconcile settings', () => {
+    const config = readBackupsConfig(
+      new ConfigReader({
+        backups: {
+          databaseDumps: { s3ClientImage: 'mirror/aws-cli:2' },
+          volumeSnapshots: { image: 'mirror/kubectl:1.34' },
+          reconcile: {
+            frequency: 'PT10M',
+            dryRun: true,
+            requestTimeout: { seconds: 5 },
+            concurrency: 8,
+          },
+        },
+      }),
+    );
+    expect(config.databaseDumps.s3ClientImage).toBe('mirror/aws-cli:2');
+    expect(config.volumeSnapshots.image).toBe('mirror/kubectl:1.34');
+    expect(config.reconcile).toEqual({
+      frequency: { minutes: 10 },
+      dryRun: true,
+      requestTimeoutMs: 5000,
+      concurrency: 8,
+    });
+  });
+
+  it.each([
+    [{ cron: '*/2 * * * *' }, { cron: '*/2 * * * *' }],
+    ['15m', { minutes: 15 }],
+    [{ hours: 1 }, { hours: 1 }],
+  ])('reads the reconcile frequency %j', (frequency, expected) => {
+    const config = readBackupsConfig(
+      new ConfigReader({ backups: { reconcile: { frequency } } }),
+    );
+    expect(config.reconcile.frequency).toEqual(expected);
+  });
+
+  it('names bad reconcile settings and what is allowed', () => {
+    const read = (reconcile: object) => () =>
+      readBackupsConfig(new ConfigReader({ backups: { reconcile } }));
+    expect(read({ frequency: 'often' })).toThrow(
+      /backups\.reconcile: Invalid duration 'often'.*Allowed: a duration such as \{ minutes: 5 \}/,
+    );
+    expect(read({ concurrency: 0 })).toThrow(
+      'backups.reconcile.concurrency: 0 is not allowed. Allowed: a whole number of at least 1.',
+    );
   });
 
   it('lists every problem in one error', () => {

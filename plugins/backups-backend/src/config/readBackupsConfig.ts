@@ -1,4 +1,6 @@
-import { Config } from '@backstage/config';
+import { Config, readDurationFromConfig } from '@backstage/config';
+import { HumanDuration } from '@backstage/types';
+import { Duration } from 'luxon';
 import {
   BackupPolicy,
   DatabaseEngine,
@@ -38,8 +40,31 @@ export interface BackupsConfig {
   policies: Record<string, BackupPolicy>;
   databaseDumps: {
     images: Record<DatabaseEngine, string>;
+    /** The aws CLI image that ships dumps to S3-compatible storage. */
+    s3ClientImage: string;
     storage: DumpStorage;
   };
+  volumeSnapshots: {
+    /** The image of the snapshot CronJob (clusters without SnapScheduler). */
+    image: string;
+  };
+  reconcile: ReconcileConfig;
+}
+
+/**
+ * How the reconciler runs.
+ *
+ * @public
+ */
+export interface ReconcileConfig {
+  /** How often every entity is reconciled: a duration or `{ cron }`. */
+  frequency: HumanDuration | { cron: string };
+  /** Only compute and report; write nothing to any cluster. */
+  dryRun: boolean;
+  /** How long one request to a cluster may take before it counts as failed. */
+  requestTimeoutMs: number;
+  /** How many entities are reconciled at once. */
+  concurrency: number;
 }
 
 /** Dump tool images used when `backups.databaseDumps.images` leaves one out. */
@@ -47,6 +72,23 @@ export const DEFAULT_DUMP_IMAGES: Record<DatabaseEngine, string> = {
   postgres: 'postgres:16',
   mysql: 'mysql:8.0',
   mongodb: 'mongo:7',
+};
+
+/** The aws CLI image used when `backups.databaseDumps.s3ClientImage` is not set. */
+export const DEFAULT_S3_CLIENT_IMAGE = 'docker.io/amazon/aws-cli:2.17.0';
+
+/**
+ * The snapshot CronJob's image when `backups.volumeSnapshots.image` is not
+ * set: it needs sh, kubectl and GNU date/coreutils. Pin or mirror your own.
+ */
+export const DEFAULT_SNAPSHOT_JOB_IMAGE = 'docker.io/bitnami/kubectl:latest';
+
+/** Reconcile settings used when `backups.reconcile` leaves them out. */
+export const RECONCILE_DEFAULTS: ReconcileConfig = {
+  frequency: { minutes: 5 },
+  dryRun: false,
+  requestTimeoutMs: 30_000,
+  concurrency: 4,
 };
 
 /**
@@ -86,13 +128,66 @@ export function readBackupsConfig(config: Config): BackupsConfig {
     policies[name] = policy;
   }
   const databaseDumps = readDatabaseDumps(config, problems);
+  const volumeSnapshots = {
+    image:
+      config.getOptionalString('backups.volumeSnapshots.image') ??
+      DEFAULT_SNAPSHOT_JOB_IMAGE,
+  };
+  const reconcile = readReconcile(config, problems);
 
   if (problems.length > 0) {
     throw new Error(
       `Invalid backups configuration:\n- ${problems.join('\n- ')}`,
     );
   }
-  return { defaultCluster, clusters, policies, databaseDumps };
+  return {
+    defaultCluster,
+    clusters,
+    policies,
+    databaseDumps,
+    volumeSnapshots,
+    reconcile,
+  };
+}
+
+function readReconcile(config: Config, problems: string[]): ReconcileConfig {
+  const reconcile = config.getOptionalConfig('backups.reconcile');
+  if (!reconcile) return RECONCILE_DEFAULTS;
+  const result = { ...RECONCILE_DEFAULTS };
+  try {
+    const frequency = reconcile.getOptional('frequency');
+    if (frequency !== undefined) {
+      result.frequency =
+        typeof frequency === 'object' && frequency && 'cron' in frequency
+          ? { cron: reconcile.getString('frequency.cron') }
+          : readDurationFromConfig(reconcile, { key: 'frequency' });
+    }
+    if (reconcile.has('requestTimeout')) {
+      const timeout = Duration.fromObject(
+        readDurationFromConfig(reconcile, { key: 'requestTimeout' }),
+      ).toMillis();
+      if (!(timeout > 0)) throw new Error('requestTimeout must be positive');
+      result.requestTimeoutMs = timeout;
+    }
+  } catch (error) {
+    problems.push(
+      `backups.reconcile: ${
+        (error as Error).message
+      }. Allowed: a duration such as { minutes: 5 }, "5m" or "PT5M" (frequency may also be { cron: "*/5 * * * *" }).`,
+    );
+  }
+  result.dryRun = reconcile.getOptionalBoolean('dryRun') ?? result.dryRun;
+  const concurrency = reconcile.getOptionalNumber('concurrency');
+  if (concurrency !== undefined) {
+    if (!Number.isInteger(concurrency) || concurrency < 1) {
+      problems.push(
+        `backups.reconcile.concurrency: ${concurrency} is not allowed. Allowed: a whole number of at least 1.`,
+      );
+    } else {
+      result.concurrency = concurrency;
+    }
+  }
+  return result;
 }
 
 function readDatabaseDumps(
@@ -100,6 +195,9 @@ function readDatabaseDumps(
   problems: string[],
 ): BackupsConfig['databaseDumps'] {
   const images = { ...DEFAULT_DUMP_IMAGES };
+  const s3ClientImage =
+    config.getOptionalString('backups.databaseDumps.s3ClientImage') ??
+    DEFAULT_S3_CLIENT_IMAGE;
   for (const engine of Object.keys(images) as DatabaseEngine[]) {
     images[engine] =
       config.getOptionalString(`backups.databaseDumps.images.${engine}`) ??
@@ -116,6 +214,7 @@ function readDatabaseDumps(
   if (s3) {
     return {
       images,
+      s3ClientImage,
       storage: {
         type: 's3',
         bucket: s3.getString('bucket'),
@@ -131,7 +230,7 @@ function readDatabaseDumps(
       `backups.databaseDumps.storage.pvc.claimName: "${pvc}" is not a PVC name.`,
     );
   }
-  return { images, storage: { type: 'pvc', claimName: pvc } };
+  return { images, s3ClientImage, storage: { type: 'pvc', claimName: pvc } };
 }
 
 function readCluster(

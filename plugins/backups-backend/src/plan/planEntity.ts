@@ -70,6 +70,7 @@ export function planEntity(options: {
           options.clusterFacts?.[name]?.hasSnapScheduler ?? false,
       },
       databaseDumps: config.databaseDumps,
+      volumeSnapshots: config.volumeSnapshots,
     };
     const plan: ClusterPlan = { cluster: name, objects: [] };
     if (intent.layers.includes('velero')) {

@@ -34,8 +34,10 @@ export interface PlanContext {
   cluster: PlanCluster;
   databaseDumps: {
     images: Record<DatabaseEngine, string>;
+    s3ClientImage: string;
     storage: DumpStorage;
   };
+  volumeSnapshots: { image: string };
 }
 
 /** A Kubernetes object the plan wants in a cluster. */

@@ -1,122 +1,48 @@
 import { ConfigReader } from '@backstage/config';
-import { Entity } from '@backstage/catalog-model';
 import * as k8s from '@kubernetes/client-node';
-import { Sandbox, startSandbox } from '@backups-for-backstage/kube-sandbox';
-import fs from 'node:fs';
-import path from 'node:path';
-import YAML from 'yaml';
+import { Sandbox } from '@backups-for-backstage/kube-sandbox';
 import { BackupsConfig, readBackupsConfig } from '../config/readBackupsConfig';
 import { planEntity } from '../plan/planEntity';
+import { component } from '../testing/fixtures';
+import {
+  managedObjectNames,
+  ORDERS_ANNOTATIONS,
+  sandboxBackupsConfigData,
+  SandboxClusters,
+  startSandboxClusters,
+} from '../__testUtils__/sandboxClusters';
 import { ClusterReconcileResult, ObjectRef, Reconciler } from './Reconciler';
-
-const REPO = path.resolve(__dirname, '../../../..');
-const FIXTURE = path.join(REPO, 'examples/sandbox/cluster.yaml');
-const WRITES = ['create', 'update', 'patch', 'delete'] as const;
-const MANAGED_BY = 'app.kubernetes.io/managed-by';
-
-function configFor(sandboxes: Record<string, Sandbox>): BackupsConfig {
-  const appConfig = YAML.parse(
-    fs.readFileSync(path.join(REPO, 'app-config.yaml'), 'utf8'),
-  );
-  return readBackupsConfig(
-    new ConfigReader({
-      backups: {
-        ...appConfig.backups,
-        defaultCluster: Object.keys(sandboxes)[0],
-        clusters: Object.entries(sandboxes).map(([name, sandbox]) => ({
-          name,
-          url: sandbox.url,
-          serviceAccountToken: sandbox.tokens.admin,
-          skipTLSVerify: true,
-          veleroNamespace: 'velero',
-        })),
-      },
-    }),
-  );
-}
-
-const ORDERS_ANNOTATIONS: Record<string, string> = {
-  'backstage.io/kubernetes-id': 'orders',
-  'backstage.io/kubernetes-namespace': 'shop',
-  'backups/policy': 'gold',
-  'backups/cluster': 'a,b',
-  'backups/database': 'postgres',
-  'backups/database-host': 'orders-db:5432',
-  'backups/database-name': 'orders',
-  'backups/database-secret': 'orders-db-credentials',
-  // A selector, so that clusters serving SnapScheduler get a SnapshotSchedule.
-  'backups/volume-snapshot-pvcs': 'selector:backstage.io/kubernetes-id=orders',
-  'backups/volume-snapshot-class': 'csi-hostpath-snapclass',
-};
-
-function component(name: string, annotations: Record<string, string>): Entity {
-  return {
-    apiVersion: 'backstage.io/v1alpha1',
-    kind: 'Component',
-    metadata: { name, namespace: 'default', annotations },
-    spec: { type: 'service', owner: 'team-orders', lifecycle: 'production' },
-  };
-}
 
 const sorted = (refs: ObjectRef[]) =>
   refs.map(ref => `${ref.kind}/${ref.namespace ?? ''}/${ref.name}`).sort();
 
 describe('Reconciler against two sandbox clusters', () => {
-  const sandboxes: Record<string, Sandbox> = {};
-  const clients: Record<string, k8s.KubernetesObjectApi> = {};
+  let clusters: SandboxClusters;
+  let sandboxes: Record<string, Sandbox>;
+  let clients: Record<string, k8s.KubernetesObjectApi>;
   let reconciler: Reconciler;
   let config: BackupsConfig;
 
-  const writes = () => ({
-    a: sandboxes.a.server.countRequests([...WRITES]),
-    b: sandboxes.b.server.countRequests([...WRITES]),
-  });
-
-  async function managedKinds(cluster: string, entityName = 'orders') {
-    const found: string[] = [];
-    for (const [apiVersion, kind] of [
-      ['velero.io/v1', 'Schedule'],
-      ['batch/v1', 'CronJob'],
-      ['v1', 'ServiceAccount'],
-      ['rbac.authorization.k8s.io/v1', 'Role'],
-      ['rbac.authorization.k8s.io/v1', 'RoleBinding'],
-      ['snapscheduler.backube/v1', 'SnapshotSchedule'],
-    ]) {
-      const list = await clients[cluster].list(
-        apiVersion,
-        kind,
-        undefined,
-        undefined,
-        undefined,
-        undefined,
-        undefined,
-        `${MANAGED_BY}=backstage-backups,backups/entity-name=${entityName}`,
-      );
-      found.push(...list.items.map(item => `${kind}/${item.metadata!.name}`));
-    }
-    return found.sort();
-  }
+  const writes = () => clusters.writes();
+  const managedKinds = (cluster: string, entityName = 'orders') =>
+    managedObjectNames(clients[cluster], entityName);
 
   function byCluster(
-    clusters: ClusterReconcileResult[],
+    results: ClusterReconcileResult[],
   ): Record<string, ClusterReconcileResult> {
-    return Object.fromEntries(clusters.map(result => [result.cluster, result]));
+    return Object.fromEntries(results.map(result => [result.cluster, result]));
   }
 
   beforeAll(async () => {
-    for (const name of ['a', 'b']) {
-      sandboxes[name] = await startSandbox({ fixtures: [FIXTURE] });
-      const kubeConfig = new k8s.KubeConfig();
-      kubeConfig.loadFromFile(sandboxes[name].kubeconfigPath);
-      clients[name] = k8s.KubernetesObjectApi.makeApiClient(kubeConfig);
-    }
-    config = configFor(sandboxes);
+    clusters = await startSandboxClusters(['a', 'b']);
+    ({ sandboxes, clients } = clusters);
+    config = readBackupsConfig(
+      new ConfigReader(sandboxBackupsConfigData(sandboxes)),
+    );
     reconciler = new Reconciler({ config });
   });
 
-  afterAll(async () => {
-    await Promise.all(Object.values(sandboxes).map(sandbox => sandbox.stop()));
-  });
+  afterAll(() => clusters.stop());
 
   let plannedKinds: string[];
   let snapshotObjects: string[];
@@ -211,7 +137,12 @@ describe('Reconciler against two sandbox clusters', () => {
     expect(writes()).toEqual({ a: before.a + 1, b: before.b + 1 });
     for (const clusterResult of result.clusters) {
       expect(clusterResult.error).toBeUndefined();
-      expect(clusterResult.updated.map(ref => ref.kind)).toEqual(['Schedule']);
+      expect(clusterResult.updated).toEqual([
+        expect.objectContaining({
+          kind: 'Schedule',
+          changedFields: ['spec.schedule'],
+        }),
+      ]);
       expect(clusterResult.created).toEqual([]);
       expect(clusterResult.deleted).toEqual([]);
     }
@@ -312,6 +243,34 @@ describe('Reconciler against two sandbox clusters', () => {
     expect(
       byCluster(recovered.clusters).b.updated.map(ref => ref.kind),
     ).toEqual(['Schedule']);
+  });
+
+  it('reports a hanging cluster as timed out and still reconciles the other', async () => {
+    const impatient = new Reconciler({
+      config: {
+        ...config,
+        reconcile: { ...config.reconcile, requestTimeoutMs: 300 },
+      },
+    });
+    sandboxes.b.server.faults.hang({ path: /^\/apis\/velero\.io/ });
+    try {
+      const startedAt = Date.now();
+      const result = await impatient.reconcileEntity({
+        entity: component('orders', {
+          ...ORDERS_ANNOTATIONS,
+          'backups/velero-schedule': '45 * * * *',
+          'backups/layers': 'velero,database',
+        }),
+      });
+      const { a, b } = byCluster(result.clusters);
+      expect(a.error).toBeUndefined();
+      expect(a.updated.map(ref => ref.kind)).toEqual(['Schedule']);
+      expect(b.error).toBe('no answer within 0.3s (request timeout)');
+      // Bounded by the timeout, not by the hanging server.
+      expect(Date.now() - startedAt).toBeLessThan(10_000);
+    } finally {
+      sandboxes.b.server.faults.clear();
+    }
   });
 
   it('deletes all managed objects on opt-out, keeping Backups and unmanaged objects', async () => {
@@ -473,13 +432,14 @@ describe('Reconciler against two sandbox clusters', () => {
   });
 
   it('plans snapshot CronJobs with their RBAC where SnapScheduler is not served', async () => {
-    const plain = await startSandbox({
-      fixtures: [FIXTURE],
+    const plainClusters = await startSandboxClusters(['c'], {
       withoutCrds: ['snapshotschedules.snapscheduler.backube'],
     });
     try {
       const single = new Reconciler({
-        config: configFor({ c: plain }),
+        config: readBackupsConfig(
+          new ConfigReader(sandboxBackupsConfigData(plainClusters.sandboxes)),
+        ),
       });
       const entity = component('orders', {
         ...ORDERS_ANNOTATIONS,
@@ -496,9 +456,9 @@ describe('Reconciler against two sandbox clusters', () => {
         'RoleBinding',
         'ServiceAccount',
       ]);
-      const before = plain.server.countRequests([...WRITES]);
+      const before = plainClusters.writes();
       const second = await single.reconcileEntity({ entity });
-      expect(plain.server.countRequests([...WRITES])).toBe(before);
+      expect(plainClusters.writes()).toEqual(before);
       expect(second.clusters[0].unchanged).toHaveLength(4);
 
       const { 'backups/policy': _policy, ...optedOut } =
@@ -509,7 +469,7 @@ describe('Reconciler against two sandbox clusters', () => {
       expect(removed.clusters[0].deleted).toHaveLength(4);
       expect(removed.clusters[0].error).toBeUndefined();
     } finally {
-      await plain.stop();
+      await plainClusters.stop();
     }
   });
 });

@@ -2,27 +2,37 @@ import {
   CompoundEntityRef,
   Entity,
   getCompoundEntityRef,
+  parseEntityRef,
   stringifyEntityRef,
 } from '@backstage/catalog-model';
 import {
   AnnotationError,
+  ENTITY_REF_ANNOTATION,
   MANAGED_BY_VALUE,
   MANAGED_OBJECT_LABELS,
 } from '@backups-for-backstage/plugin-backups-common';
 import * as k8s from '@kubernetes/client-node';
 import { BackupsConfig, ClusterConfig } from '../config/readBackupsConfig';
 import { labelValue } from '../plan/naming';
-import { ClusterFacts, planEntity } from '../plan/planEntity';
+import { ClusterFacts, EntityPlan, planEntity } from '../plan/planEntity';
 import { PlannedObject } from '../plan/types';
-import { kubeConfigForCluster } from './kubeConfigForCluster';
+import {
+  ClusterConnections,
+  groupByEntity,
+  LiveObjects,
+  ServedApis,
+} from './ClusterConnections';
+import {
+  differingPaths,
+  errorMessage,
+  keyOf,
+  ObjectRef,
+  refOf,
+  statusCode,
+} from './objects';
 
-/** Identifies one Kubernetes object. */
-export interface ObjectRef {
-  apiVersion: string;
-  kind: string;
-  namespace?: string;
-  name: string;
-}
+export type { ObjectRef } from './objects';
+export { MANAGED_KINDS } from './ClusterConnections';
 
 /** A problem with one object (e.g. its name is taken by an unmanaged object). */
 export interface ObjectError {
@@ -30,23 +40,37 @@ export interface ObjectError {
   message: string;
 }
 
+/** An object that differs from its plan, and where. */
+export interface ObjectUpdate extends ObjectRef {
+  /** Dotted paths of the planned fields whose live value differs. */
+  changedFields: string[];
+}
+
 /** What reconcile did (or, in a dry run, would do) in one cluster. */
 export interface ClusterReconcileResult {
   cluster: string;
+  /**
+   * Whether the entity wants objects in this cluster. Untargeted clusters are
+   * reconciled too, to delete what the entity left there.
+   */
+  targeted: boolean;
   created: ObjectRef[];
-  updated: ObjectRef[];
+  updated: ObjectUpdate[];
   deleted: ObjectRef[];
   unchanged: ObjectRef[];
   /** Per-object problems; the other objects were still reconciled. */
   objectErrors: ObjectError[];
-  /** Set when the cluster could not be reconciled (unreachable, 5xx, ...). */
+  /** Set when the cluster could not be reconciled (unreachable, 5xx, timeout). */
   error?: string;
 }
 
 /** What reconcile did for one entity. */
 export interface EntityReconcileResult {
   entityRef: string;
-  /** The plan's state; `invalid` entities get nothing applied or deleted. */
+  /**
+   * The plan's state; `invalid` entities get nothing applied or deleted;
+   * `removed`: the entity left the catalog (or the opt-in), its objects go.
+   */
   state: 'planned' | 'not-opted-in' | 'invalid' | 'removed';
   dryRun: boolean;
   /** The annotation errors of an invalid entity. */
@@ -54,20 +78,19 @@ export interface EntityReconcileResult {
   clusters: ClusterReconcileResult[];
 }
 
-/** The kinds the planner can produce: the only kinds reconcile lists or deletes. */
-export const MANAGED_KINDS: ReadonlyArray<{
-  apiVersion: string;
-  kind: string;
-}> = [
-  { apiVersion: 'velero.io/v1', kind: 'Schedule' },
-  { apiVersion: 'batch/v1', kind: 'CronJob' },
-  { apiVersion: 'v1', kind: 'ServiceAccount' },
-  { apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'Role' },
-  { apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'RoleBinding' },
-  { apiVersion: 'snapscheduler.backube/v1', kind: 'SnapshotSchedule' },
-];
-
-const SNAPSCHEDULER_GROUP = 'snapscheduler.backube';
+/**
+ * Every managed object of every cluster, read once for a whole reconcile run
+ * so that each entity does not list them again.
+ */
+export interface ClusterSnapshot {
+  /** Whether `objectsByEntity` holds every managed object (a fleet run). */
+  listed: boolean;
+  clusters: Map<
+    string,
+    | { served: ServedApis; objectsByEntity: Map<string, LiveObjects> }
+    | { error: string }
+  >;
+}
 
 interface Logger {
   info(message: string): void;
@@ -86,101 +109,27 @@ export function managedSelector(entity: CompoundEntityRef): string {
   ].join(',');
 }
 
-function refOf(object: {
-  apiVersion?: string;
-  kind?: string;
-  metadata?: { name?: string; namespace?: string };
-}): ObjectRef {
+function emptyResult(
+  cluster: string,
+  targeted: boolean,
+): ClusterReconcileResult {
   return {
-    apiVersion: object.apiVersion!,
-    kind: object.kind!,
-    ...(object.metadata?.namespace
-      ? { namespace: object.metadata.namespace }
-      : {}),
-    name: object.metadata!.name!,
+    cluster,
+    targeted,
+    created: [],
+    updated: [],
+    deleted: [],
+    unchanged: [],
+    objectErrors: [],
   };
 }
 
-function keyOf(ref: ObjectRef): string {
-  return `${ref.apiVersion}|${ref.kind}|${ref.namespace ?? ''}|${ref.name}`;
-}
-
-function statusCode(error: unknown): number | undefined {
-  const code = (error as { code?: unknown })?.code;
-  return typeof code === 'number' ? code : undefined;
-}
-
-function errorMessage(error: unknown): string {
-  const code = statusCode(error);
-  if (code !== undefined) {
-    const body = (error as { body?: unknown }).body;
-    let message: string | undefined;
-    if (typeof body === 'string') {
-      try {
-        message = JSON.parse(body)?.message;
-      } catch {
-        message = body;
-      }
-    } else if (body && typeof body === 'object') {
-      message = (body as { message?: string }).message;
-    }
-    return `HTTP ${code}${message ? `: ${message}` : ''}`;
-  }
-  return error instanceof Error ? error.message : String(error);
-}
-
-/**
- * Whether every field the desired value sets equals the live value. Objects
- * are compared by the desired object's own keys (the server adds defaults and
- * status); arrays and scalars are compared whole.
- */
-export function matchesDesired(desired: unknown, live: unknown): boolean {
-  if (Array.isArray(desired)) {
-    if (!Array.isArray(live) || live.length !== desired.length) return false;
-    return desired.every((item, index) => deepEqual(item, live[index]));
-  }
-  if (desired && typeof desired === 'object') {
-    if (!live || typeof live !== 'object' || Array.isArray(live)) return false;
-    return Object.entries(desired as Record<string, unknown>).every(
-      ([key, value]) =>
-        value === undefined ||
-        matchesDesired(value, (live as Record<string, unknown>)[key]),
-    );
-  }
-  return normalize(desired) === normalize(live);
-}
-
-function normalize(value: unknown): unknown {
-  return value instanceof Date ? value.toISOString() : value;
-}
-
-function deepEqual(a: unknown, b: unknown): boolean {
-  if (Array.isArray(a)) {
-    return (
-      Array.isArray(b) &&
-      a.length === b.length &&
-      a.every((item, index) => deepEqual(item, b[index]))
-    );
-  }
-  if (a && typeof a === 'object' && !(a instanceof Date)) {
-    if (!b || typeof b !== 'object' || Array.isArray(b)) return false;
-    const aKeys = Object.keys(a).filter(
-      key => (a as Record<string, unknown>)[key] !== undefined,
-    );
-    const bKeys = Object.keys(b).filter(
-      key => (b as Record<string, unknown>)[key] !== undefined,
-    );
-    return (
-      aKeys.length === bKeys.length &&
-      aKeys.every(key =>
-        deepEqual(
-          (a as Record<string, unknown>)[key],
-          (b as Record<string, unknown>)[key],
-        ),
-      )
-    );
-  }
-  return normalize(a) === normalize(b);
+function failed(
+  cluster: string,
+  targeted: boolean,
+  error: string,
+): ClusterReconcileResult {
+  return { ...emptyResult(cluster, targeted), error };
 }
 
 /**
@@ -191,119 +140,95 @@ function deepEqual(a: unknown, b: unknown): boolean {
 export class Reconciler {
   private readonly config: BackupsConfig;
   private readonly logger?: Logger;
-  private readonly clients = new Map<string, k8s.KubeConfig>();
+  private readonly connections: ClusterConnections;
 
   constructor(options: { config: BackupsConfig; logger?: Logger }) {
     this.config = options.config;
     this.logger = options.logger;
+    this.connections = new ClusterConnections({
+      requestTimeoutMs: options.config.reconcile.requestTimeoutMs,
+    });
+  }
+
+  /**
+   * Reads every cluster's managed objects once (a fleet run). A cluster that
+   * fails here is reported as failed for every entity of the run.
+   */
+  async snapshot(): Promise<ClusterSnapshot> {
+    const clusters: ClusterSnapshot['clusters'] = new Map();
+    await Promise.all(
+      this.config.clusters.map(async cluster => {
+        try {
+          const served = await this.connections.servedApis(cluster);
+          const objects = await this.connections.listManaged({
+            cluster,
+            served,
+            selector: `${MANAGED_OBJECT_LABELS.managedBy}=${MANAGED_BY_VALUE}`,
+          });
+          clusters.set(cluster.name, {
+            served,
+            objectsByEntity: groupByEntity(objects),
+          });
+        } catch (error) {
+          clusters.set(cluster.name, { error: errorMessage(error) });
+        }
+      }),
+    );
+    return { listed: true, clusters };
+  }
+
+  /** The entity refs that own managed objects in any cluster of a snapshot. */
+  static entitiesWithObjects(snapshot: ClusterSnapshot): Set<string> {
+    const refs = new Set<string>();
+    for (const cluster of snapshot.clusters.values()) {
+      if ('objectsByEntity' in cluster) {
+        for (const ref of cluster.objectsByEntity.keys()) refs.add(ref);
+      }
+    }
+    return refs;
   }
 
   /** Reconciles one catalog entity in every configured cluster. */
   async reconcileEntity(options: {
     entity: Entity;
     dryRun?: boolean;
+    snapshot?: ClusterSnapshot;
   }): Promise<EntityReconcileResult> {
-    const { entity } = options;
-    const dryRun = options.dryRun ?? false;
-    const compound = getCompoundEntityRef(entity);
-    const entityRef = stringifyEntityRef(compound);
+    return (await this.planAndReconcile(options)).result;
+  }
 
-    // Facts first (SnapScheduler), per cluster; a failed discovery is that
-    // cluster's error and leaves the others alone.
-    const discovery = new Map<
-      string,
-      { served: Set<string> } | { error: string }
-    >();
-    await Promise.all(
-      this.config.clusters.map(async cluster => {
-        try {
-          discovery.set(cluster.name, {
-            served: await this.servedGroupVersions(cluster),
-          });
-        } catch (error) {
-          discovery.set(cluster.name, { error: errorMessage(error) });
-        }
-      }),
-    );
-    const clusterFacts: Record<string, ClusterFacts> = {};
-    for (const [name, facts] of discovery) {
-      if ('served' in facts) {
-        clusterFacts[name] = {
-          hasSnapScheduler: [...facts.served].some(groupVersion =>
-            groupVersion.startsWith(`${SNAPSCHEDULER_GROUP}/`),
-          ),
-        };
-      }
-    }
-
-    const plan = planEntity({ entity, config: this.config, clusterFacts });
-    if (plan.state === 'invalid') {
-      this.logger?.warn(
-        `Not reconciling ${entityRef}: ${plan.errors.length} annotation error(s)`,
-      );
-      return {
-        entityRef,
-        state: 'invalid',
-        dryRun,
-        errors: plan.errors,
-        clusters: [],
-      };
-    }
-    const desiredByCluster = new Map<string, PlannedObject[]>();
-    if (plan.state === 'planned') {
-      for (const clusterPlan of plan.clusters) {
-        desiredByCluster.set(clusterPlan.cluster, clusterPlan.objects);
-      }
-    }
-    const clusters = await Promise.all(
-      this.config.clusters.map(cluster => {
-        const facts = discovery.get(cluster.name)!;
-        if ('error' in facts) {
-          return Promise.resolve(failed(cluster.name, facts.error));
-        }
-        return this.reconcileCluster({
-          cluster,
-          served: facts.served,
-          entity: compound,
-          desired: desiredByCluster.get(cluster.name) ?? [],
-          dryRun,
-        });
-      }),
-    );
-    return { entityRef, state: plan.state, dryRun, clusters };
+  /**
+   * The entity's plan and, as a dry run, its difference from the clusters:
+   * what `reconcileEntity` would create, update and delete.
+   */
+  async preview(options: {
+    entity: Entity;
+  }): Promise<{ plan: EntityPlan; result: EntityReconcileResult }> {
+    return this.planAndReconcile({ entity: options.entity, dryRun: true });
   }
 
   /**
    * Deletes an entity's managed objects in every configured cluster (the
-   * entity was removed from the catalog).
+   * entity was removed from the catalog, or its opt-in).
    */
   async deleteEntity(options: {
-    entity: CompoundEntityRef;
+    entity: CompoundEntityRef | string;
     dryRun?: boolean;
+    snapshot?: ClusterSnapshot;
   }): Promise<EntityReconcileResult> {
-    const dryRun = options.dryRun ?? false;
+    const parsed = parseEntityRef(options.entity);
     const entity = {
-      kind: options.entity.kind,
-      namespace: options.entity.namespace || 'default',
-      name: options.entity.name,
+      kind: parsed.kind,
+      namespace: parsed.namespace || 'default',
+      name: parsed.name,
     };
-    const clusters = await Promise.all(
-      this.config.clusters.map(async cluster => {
-        let served: Set<string>;
-        try {
-          served = await this.servedGroupVersions(cluster);
-        } catch (error) {
-          return failed(cluster.name, errorMessage(error));
-        }
-        return this.reconcileCluster({
-          cluster,
-          served,
-          entity,
-          desired: [],
-          dryRun,
-        });
-      }),
-    );
+    const dryRun = options.dryRun ?? false;
+    const clusters = await this.reconcileClusters({
+      entity,
+      desiredByCluster: new Map(),
+      dryRun,
+      snapshot: options.snapshot ?? (await this.discover()),
+    });
     return {
       entityRef: stringifyEntityRef(entity),
       state: 'removed',
@@ -312,144 +237,174 @@ export class Reconciler {
     };
   }
 
-  private kubeConfig(cluster: ClusterConfig): k8s.KubeConfig {
-    let kubeConfig = this.clients.get(cluster.name);
-    if (!kubeConfig) {
-      kubeConfig = kubeConfigForCluster(cluster);
-      this.clients.set(cluster.name, kubeConfig);
-    }
-    return kubeConfig;
-  }
+  private async planAndReconcile(options: {
+    entity: Entity;
+    dryRun?: boolean;
+    snapshot?: ClusterSnapshot;
+  }): Promise<{ plan: EntityPlan; result: EntityReconcileResult }> {
+    const { entity } = options;
+    const dryRun = options.dryRun ?? false;
+    const compound = getCompoundEntityRef(entity);
+    const snapshot = options.snapshot ?? (await this.discover());
 
-  private async servedGroupVersions(
-    cluster: ClusterConfig,
-  ): Promise<Set<string>> {
-    const apis = this.kubeConfig(cluster).makeApiClient(k8s.ApisApi);
-    const groups = await apis.getAPIVersions();
-    const served = new Set<string>(['v1']);
-    for (const group of groups.groups ?? []) {
-      for (const version of group.versions ?? []) {
-        served.add(version.groupVersion);
+    const clusterFacts: Record<string, ClusterFacts> = {};
+    for (const [name, cluster] of snapshot.clusters) {
+      if ('served' in cluster) {
+        clusterFacts[name] = {
+          hasSnapScheduler: cluster.served.hasSnapScheduler,
+        };
       }
     }
-    return served;
+    const plan = planEntity({ entity, config: this.config, clusterFacts });
+    const entityRef = plan.entityRef;
+    if (plan.state === 'invalid') {
+      this.logger?.warn(
+        `Not reconciling ${entityRef}: ${plan.errors.length} annotation error(s)`,
+      );
+      return {
+        plan,
+        result: {
+          entityRef,
+          state: 'invalid',
+          dryRun,
+          errors: plan.errors,
+          clusters: [],
+        },
+      };
+    }
+    const desiredByCluster = new Map<string, PlannedObject[]>();
+    if (plan.state === 'planned') {
+      for (const clusterPlan of plan.clusters) {
+        desiredByCluster.set(clusterPlan.cluster, clusterPlan.objects);
+      }
+    }
+    const clusters = await this.reconcileClusters({
+      entity: compound,
+      desiredByCluster,
+      dryRun,
+      snapshot,
+    });
+    return {
+      plan,
+      result: { entityRef, state: plan.state, dryRun, clusters },
+    };
+  }
+
+  /** Discovery of every cluster, without listing objects (one entity). */
+  private async discover(): Promise<ClusterSnapshot> {
+    const clusters: ClusterSnapshot['clusters'] = new Map();
+    await Promise.all(
+      this.config.clusters.map(async cluster => {
+        try {
+          const served = await this.connections.servedApis(cluster);
+          clusters.set(cluster.name, { served, objectsByEntity: new Map() });
+        } catch (error) {
+          clusters.set(cluster.name, { error: errorMessage(error) });
+        }
+      }),
+    );
+    return { listed: false, clusters };
+  }
+
+  private reconcileClusters(options: {
+    entity: CompoundEntityRef;
+    desiredByCluster: Map<string, PlannedObject[]>;
+    dryRun: boolean;
+    snapshot: ClusterSnapshot;
+  }): Promise<ClusterReconcileResult[]> {
+    const { entity, desiredByCluster, dryRun, snapshot } = options;
+    const entityRef = stringifyEntityRef(entity);
+    return Promise.all(
+      this.config.clusters.map(async cluster => {
+        const state = snapshot.clusters.get(cluster.name);
+        const targeted = desiredByCluster.has(cluster.name);
+        if (!state || 'error' in state) {
+          return failed(
+            cluster.name,
+            targeted,
+            state?.error ?? 'not discovered',
+          );
+        }
+        return this.reconcileCluster({
+          cluster,
+          served: state.served,
+          entity,
+          // A fleet snapshot has every entity's objects; a single-entity run
+          // lists them now.
+          live: snapshot.listed
+            ? state.objectsByEntity.get(entityRef) ?? new Map()
+            : undefined,
+          desired: desiredByCluster.get(cluster.name) ?? [],
+          targeted,
+          dryRun,
+        });
+      }),
+    );
+  }
+
+  private async listLive(options: {
+    cluster: ClusterConfig;
+    served: ServedApis;
+    entity: CompoundEntityRef;
+  }): Promise<LiveObjects> {
+    const objects = await this.connections.listManaged({
+      cluster: options.cluster,
+      served: options.served,
+      selector: managedSelector(options.entity),
+    });
+    const entityRef = stringifyEntityRef(options.entity);
+    // Labels may be shortened with a hash; the annotation has the full ref.
+    const owned = objects.filter(object => {
+      const owner = object.metadata?.annotations?.[ENTITY_REF_ANNOTATION];
+      return owner === undefined || owner === entityRef;
+    });
+    return new Map(owned.map(object => [keyOf(refOf(object)), object]));
   }
 
   private async reconcileCluster(options: {
     cluster: ClusterConfig;
-    served: Set<string>;
+    served: ServedApis;
     entity: CompoundEntityRef;
+    live?: LiveObjects;
     desired: PlannedObject[];
+    targeted: boolean;
     dryRun: boolean;
   }): Promise<ClusterReconcileResult> {
     const { cluster, served, entity, desired, dryRun } = options;
-    const result: ClusterReconcileResult = {
-      cluster: cluster.name,
-      created: [],
-      updated: [],
-      deleted: [],
-      unchanged: [],
-      objectErrors: [],
-    };
+    const result = emptyResult(cluster.name, options.targeted);
+    const api = this.connections.objectApi(cluster);
+    const request = <T>(run: () => Promise<T>) => this.connections.request(run);
     try {
-      const objects = k8s.KubernetesObjectApi.makeApiClient(
-        this.kubeConfig(cluster),
-      );
-      const selector = managedSelector(entity);
-      const live = new Map<string, k8s.KubernetesObject>();
-      for (const { apiVersion, kind } of MANAGED_KINDS) {
-        if (!served.has(apiVersion)) continue;
-        const list = await objects.list(
-          apiVersion,
-          kind,
-          undefined,
-          undefined,
-          undefined,
-          undefined,
-          undefined,
-          selector,
-        );
-        for (const item of list.items) {
-          // The selector asks the server; the label is checked again here so
-          // that an unmanaged object can never be touched.
-          if (
-            item.metadata?.labels?.[MANAGED_OBJECT_LABELS.managedBy] !==
-            MANAGED_BY_VALUE
-          ) {
-            continue;
-          }
-          const object = { ...item, apiVersion, kind };
-          live.set(keyOf(refOf(object)), object);
-        }
-      }
-
+      const live =
+        options.live ?? (await this.listLive({ cluster, served, entity }));
       const desiredKeys = new Set<string>();
       for (const object of desired) {
         const ref = refOf(object);
-        const key = keyOf(ref);
-        desiredKeys.add(key);
-        const existing = live.get(key);
+        desiredKeys.add(keyOf(ref));
         try {
-          if (existing) {
-            if (matchesDesired(object, existing)) {
-              result.unchanged.push(ref);
-              continue;
-            }
-            if (!dryRun) {
-              await objects.replace({
-                ...object,
-                metadata: {
-                  ...object.metadata,
-                  resourceVersion: existing.metadata?.resourceVersion,
-                },
-              } as k8s.KubernetesObject);
-            }
-            result.updated.push(ref);
-            continue;
-          }
-          const taken = await objects
-            .read({
-              apiVersion: ref.apiVersion,
-              kind: ref.kind,
-              metadata: { name: ref.name, namespace: ref.namespace },
-            })
-            .catch(error => {
-              if (statusCode(error) === 404) return undefined;
-              throw error;
-            });
-          if (taken) {
-            const managedBy =
-              taken.metadata?.labels?.[MANAGED_OBJECT_LABELS.managedBy];
-            result.objectErrors.push({
-              object: ref,
-              message:
-                managedBy === MANAGED_BY_VALUE
-                  ? `${ref.kind} ${ref.name} already exists and is managed for another entity; left alone`
-                  : `${ref.kind} ${ref.name} already exists and is not managed by ${MANAGED_BY_VALUE}; left alone`,
-            });
-            continue;
-          }
-          if (!dryRun) {
-            await objects.create(object as k8s.KubernetesObject);
-          }
-          result.created.push(ref);
+          await this.reconcileObject({
+            object,
+            ref,
+            live,
+            api,
+            dryRun,
+            result,
+          });
         } catch (error) {
-          if (statusCode(error) === undefined || statusCode(error)! >= 500) {
-            throw error;
-          }
+          const code = statusCode(error);
+          if (code === undefined || code >= 500) throw error;
           result.objectErrors.push({
             object: ref,
             message: errorMessage(error),
           });
         }
       }
-
       for (const [key, object] of live) {
         if (desiredKeys.has(key)) continue;
         const ref = refOf(object);
         if (!dryRun) {
-          await objects
-            .delete(
+          await request(() =>
+            api.delete(
               {
                 apiVersion: ref.apiVersion,
                 kind: ref.kind,
@@ -461,18 +416,16 @@ export class Reconciler {
               undefined,
               // Keep dependents (e.g. a CronJob's Jobs: restore points).
               'Orphan',
-            )
-            .catch(error => {
-              if (statusCode(error) !== 404) throw error;
-            });
+            ),
+          ).catch(error => {
+            if (statusCode(error) !== 404) throw error;
+          });
         }
         result.deleted.push(ref);
       }
-      if (
-        !dryRun &&
-        result.created.length + result.updated.length + result.deleted.length >
-          0
-      ) {
+      const writes =
+        result.created.length + result.updated.length + result.deleted.length;
+      if (!dryRun && writes > 0) {
         this.logger?.info(
           `Reconciled ${stringifyEntityRef(entity)} in ${cluster.name}: ${
             result.created.length
@@ -491,16 +444,63 @@ export class Reconciler {
     }
     return result;
   }
-}
 
-function failed(cluster: string, error: string): ClusterReconcileResult {
-  return {
-    cluster,
-    created: [],
-    updated: [],
-    deleted: [],
-    unchanged: [],
-    objectErrors: [],
-    error,
-  };
+  private async reconcileObject(options: {
+    object: PlannedObject;
+    ref: ObjectRef;
+    live: LiveObjects;
+    api: k8s.KubernetesObjectApi;
+    dryRun: boolean;
+    result: ClusterReconcileResult;
+  }): Promise<void> {
+    const { object, ref, live, api, dryRun, result } = options;
+    const request = <T>(run: () => Promise<T>) => this.connections.request(run);
+    const existing = live.get(keyOf(ref));
+    if (existing) {
+      const changedFields = differingPaths(object, existing);
+      if (changedFields.length === 0) {
+        result.unchanged.push(ref);
+        return;
+      }
+      if (!dryRun) {
+        await request(() =>
+          api.replace({
+            ...object,
+            metadata: {
+              ...object.metadata,
+              resourceVersion: existing.metadata?.resourceVersion,
+            },
+          } as k8s.KubernetesObject),
+        );
+      }
+      result.updated.push({ ...ref, changedFields });
+      return;
+    }
+    const taken = await request(() =>
+      api.read({
+        apiVersion: ref.apiVersion,
+        kind: ref.kind,
+        metadata: { name: ref.name, namespace: ref.namespace },
+      }),
+    ).catch(error => {
+      if (statusCode(error) === 404) return undefined;
+      throw error;
+    });
+    if (taken) {
+      const managedBy =
+        taken.metadata?.labels?.[MANAGED_OBJECT_LABELS.managedBy];
+      result.objectErrors.push({
+        object: ref,
+        message:
+          managedBy === MANAGED_BY_VALUE
+            ? `${ref.kind} ${ref.name} already exists and is managed for another entity; left alone`
+            : `${ref.kind} ${ref.name} already exists and is not managed by ${MANAGED_BY_VALUE}; left alone`,
+      });
+      return;
+    }
+    if (!dryRun) {
+      await request(() => api.create(object as k8s.KubernetesObject));
+    }
+    result.created.push(ref);
+  }
 }

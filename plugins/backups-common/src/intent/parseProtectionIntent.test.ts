@@ -896,6 +896,33 @@ describe('parseProtectionIntent', () => {
         ),
       ]);
     });
+
+    it('refuses several databases for MongoDB, which dumps one or all', () => {
+      const mongo = {
+        'backups/policy': 'gold',
+        'backups/database': 'mongodb',
+        'backups/database-host': 'catalog-mongo',
+        'backups/database-secret': 'catalog-mongo-credentials',
+      };
+      expect(
+        errorsOf({ ...mongo, 'backups/database-name': 'catalog,reviews' }),
+      ).toEqual([
+        {
+          annotation: 'backups/database-name',
+          value: 'catalog,reviews',
+          message:
+            'backups/database-name: "catalog,reviews" names 2 databases, but a MongoDB dump covers one database or all of them. Allowed: one database name, or empty to dump every database.',
+          allowed: 'one database name, or empty to dump every database',
+        },
+      ]);
+      expect(
+        intentOf({ ...mongo, 'backups/database-name': 'catalog' }).database
+          ?.databases,
+      ).toEqual(['catalog']);
+      expect(
+        intentOf({ ...mongo, 'backups/database-name': '' }).database?.databases,
+      ).toEqual([]);
+    });
   });
 
   describe('drill-verify', () => {

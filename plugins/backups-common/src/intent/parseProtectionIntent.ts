@@ -327,6 +327,15 @@ function readDatabase(
       'a 5-field cron expression, e.g. "*/30 * * * *"',
     );
   }
+  if (engine === 'mongodb' && databases && databases.length > 1) {
+    // mongodump takes one --db or none (every database), never a list.
+    reader.reject(
+      A.databaseName,
+      `names ${databases.length} databases, but a MongoDB dump covers one database or all of them`,
+      'one database name, or empty to dump every database',
+    );
+    return undefined;
+  }
   if (!engine || !hostAndPort || !secretName || !schedule) {
     return undefined;
   }

@@ -8,6 +8,10 @@ import { PlanCluster, PlanContext } from '../types';
 /** A valid 63-character entity name, the longest the catalog allows. */
 export const LONG_ENTITY_NAME = `a${'-long-name'.repeat(6)}-z`.slice(0, 63);
 
+/** The images the test context configures (not the defaults, to see them used). */
+export const TEST_S3_CLIENT_IMAGE = 'mirror.example.com/aws-cli:2.17.0';
+export const TEST_SNAPSHOT_JOB_IMAGE = 'mirror.example.com/kubectl:1.34';
+
 /** What a test may change of the default context; everything is optional. */
 export interface PlanContextOverrides {
   /** Merged over `component:default/orders`; the entity ref follows. */
@@ -94,9 +98,11 @@ export function planContextFor(
         mysql: 'mysql:8.0',
         mongodb: 'mongo:7',
       },
+      s3ClientImage: TEST_S3_CLIENT_IMAGE,
       storage: { type: 'pvc', claimName: 'backup-dumps' },
       ...overrides.databaseDumps,
     },
+    volumeSnapshots: { image: TEST_SNAPSHOT_JOB_IMAGE },
   };
 }
 

@@ -2,6 +2,7 @@ import {
   DATABASE_ENGINES,
   DatabaseEngine,
 } from '@backups-for-backstage/plugin-backups-common';
+import { TEST_S3_CLIENT_IMAGE } from '../__testUtils__/planContext';
 import { PlannedObject } from '../types';
 import {
   databaseContext,
@@ -9,7 +10,7 @@ import {
   S3_STORAGE,
 } from './__testUtils__/databaseContext';
 import { dumpEnvironment, EnvVar } from './environment';
-import { planDatabaseLayer, S3_CLIENT_IMAGE } from './planDatabaseLayer';
+import { planDatabaseLayer } from './planDatabaseLayer';
 import {
   DUMP_SCRIPTS,
   RESTORE_SCRIPTS,
@@ -384,7 +385,7 @@ describe('planDatabaseLayer', () => {
       expect(spec.containers).toHaveLength(1);
       expect(spec.containers[0]).toMatchObject({
         name: 'upload',
-        image: S3_CLIENT_IMAGE,
+        image: TEST_S3_CLIENT_IMAGE,
         command: ['/bin/sh', '-c', S3_UPLOAD_SCRIPT],
         terminationMessagePolicy: 'File',
       });
@@ -421,7 +422,7 @@ describe('planDatabaseLayer', () => {
       const restore = restorePodSpec(plan.restoreJob);
       expect(restore.initContainers![0]).toMatchObject({
         name: 'download',
-        image: S3_CLIENT_IMAGE,
+        image: TEST_S3_CLIENT_IMAGE,
         command: ['/bin/sh', '-c', S3_DOWNLOAD_SCRIPT],
       });
       expect(envValues(restore.initContainers![0]).RESTORE_FILE).toBe('');

@@ -14,12 +14,6 @@ import {
   S3_UPLOAD_SCRIPT,
 } from './scripts';
 
-/**
- * The image of the S3 uploader/downloader container (the database images
- * carry no aws CLI). Not configurable yet: DumpStorage has no field for it.
- */
-export const S3_CLIENT_IMAGE = 'amazon/aws-cli:2.17.0';
-
 /** How long one dump (or restore) may run before Kubernetes stops it. */
 export const DUMP_ACTIVE_DEADLINE_SECONDS = 3600;
 /** A run missed by more than this (controller down) is skipped, not run late. */
@@ -123,7 +117,7 @@ function podSpec(ctx: PlanContext, mode: 'dump' | 'restore') {
   }
   const s3Container = container({
     name: mode === 'dump' ? 'upload' : 'download',
-    image: S3_CLIENT_IMAGE,
+    image: ctx.databaseDumps.s3ClientImage,
     script: mode === 'dump' ? S3_UPLOAD_SCRIPT : S3_DOWNLOAD_SCRIPT,
     env: [
       ...s3Environment(ctx, storage, { retention: mode === 'dump' }),

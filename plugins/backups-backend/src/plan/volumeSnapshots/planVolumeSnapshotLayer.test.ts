@@ -3,6 +3,7 @@ import {
   longNamePlanContext,
   planContextFor,
   PlanContextOverrides,
+  TEST_SNAPSHOT_JOB_IMAGE,
 } from '../__testUtils__/planContext';
 import { NAME_LIMITS } from '../naming';
 import { PlannedObject } from '../types';
@@ -205,7 +206,7 @@ describe('planVolumeSnapshotLayer', () => {
       });
       const [container] =
         CronJob.spec.jobTemplate.spec.template.spec.containers;
-      expect(container.image).toMatch(/kubectl:\d+\.\d+/);
+      expect(container.image).toBe(TEST_SNAPSHOT_JOB_IMAGE);
       expect(container.command).toEqual(['/bin/sh', '-c', SNAPSHOT_SCRIPT]);
     });
 

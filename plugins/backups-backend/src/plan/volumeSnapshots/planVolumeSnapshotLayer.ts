@@ -4,13 +4,6 @@ import { LayerPlan, PlanContext, PlannedObject } from '../types';
 import { toLabelSelector } from '../labelSelector';
 import { SNAPSHOT_SCRIPT } from './snapshotScript';
 
-/**
- * The image the snapshot CronJob runs: it needs sh, kubectl and GNU
- * coreutils (date -d, sha256sum). Pinned; to be made configurable
- * (`backups.volumeSnapshots.image`) for clusters that mirror images.
- */
-export const SNAPSHOT_JOB_IMAGE = 'docker.io/bitnami/kubectl:1.32';
-
 /** How long the Job waits for each VolumeSnapshot to become readyToUse. */
 export const SNAPSHOT_READY_TIMEOUT_SECONDS = 600;
 
@@ -205,7 +198,7 @@ function planSnapshotCronJob(ctx: PlanContext): PlannedObject[] {
               containers: [
                 {
                   name: 'snapshot',
-                  image: SNAPSHOT_JOB_IMAGE,
+                  image: ctx.volumeSnapshots.image,
                   command: ['/bin/sh', '-c', SNAPSHOT_SCRIPT],
                   env,
                   resources: {

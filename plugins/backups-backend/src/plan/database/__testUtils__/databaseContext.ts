@@ -6,6 +6,10 @@ import {
   DatabaseIntent,
   ProtectionIntent,
 } from '@backups-for-backstage/plugin-backups-common';
+import {
+  TEST_S3_CLIENT_IMAGE,
+  TEST_SNAPSHOT_JOB_IMAGE,
+} from '../../__testUtils__/planContext';
 import { DumpStorage, PlanContext } from '../../types';
 
 export const PVC_STORAGE: DumpStorage = {
@@ -83,7 +87,9 @@ export function databaseContext(
         mysql: 'mysql:8.0',
         mongodb: 'mongo:7',
       },
+      s3ClientImage: TEST_S3_CLIENT_IMAGE,
       storage: options.storage ?? PVC_STORAGE,
     },
+    volumeSnapshots: { image: TEST_SNAPSHOT_JOB_IMAGE },
   };
 }
