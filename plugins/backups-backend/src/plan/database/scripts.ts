@@ -5,13 +5,13 @@
  * value. Everything that varies per entity reaches the container as an
  * environment variable (see ./environment.ts), and the scripts only ever expand
  * those variables inside double quotes, so a hostile host or database name is
- * data, never shell text. A later test runs these exact strings against real
- * PostgreSQL/MariaDB with the same environment.
+ * data, never shell text. realDatabases.test.ts runs these exact strings, with
+ * the planned environment, against real PostgreSQL and MariaDB servers.
  *
  * The scripts are POSIX sh (dash, busybox, bash all work) and need, besides
  * the engine's client tools: date, gzip, sha256sum, awk, sed, cut, wc, sort,
- * head, mkdir, mv, rm, ls, tr — all in the official postgres, mysql, mariadb
- * and mongo images.
+ * head, mkdir, mv, rm, ls, tr, sleep — all in the official postgres, mysql,
+ * mariadb and mongo images.
  *
  * Environment of the dump scripts:
  *   DB_HOST, DB_PORT           server to dump
@@ -141,14 +141,21 @@ apply_retention() {
   fi
 }
 
-STARTED_AT=$(now_iso)
-STAMP=$(date -u +%Y%m%dT%H%M%SZ)
 TARGET="$DUMP_DIR/$ENTITY_DIR"
 mkdir -p "$TARGET"
 # Leftovers of a run that was killed (concurrencyPolicy Forbid: none is running).
 rm -f "$TARGET"/.dump-*
 
 choose_ext "$@"
+# Names have a resolution of one second: a run starting in the second of an
+# existing dump waits for the next one, so it never overwrites that dump and
+# the names still sort in time order.
+STAMP=$(date -u +%Y%m%dT%H%M%SZ)
+while [ -e "$TARGET/dump-$STAMP.$EXT" ]; do
+  sleep 1
+  STAMP=$(date -u +%Y%m%dT%H%M%SZ)
+done
+STARTED_AT=$(now_iso)
 NAME="dump-$STAMP.$EXT"
 PARTIAL="$TARGET/.$NAME.partial"
 log "dumping $ENTITY_REF ($DB_COUNT database(s), 0 = all) to $ENTITY_DIR/$NAME"
@@ -228,7 +235,15 @@ engine_dump() {
   _out=$1
   shift
   if [ $# -eq 0 ]; then
-    pg_dumpall --clean --if-exists --file="$_out.sql"
+    # Role passwords live in pg_authid, which only a superuser may read: any
+    # other role (e.g. one granted pg_read_all_data) dumps the roles without.
+    if [ "$(PGDATABASE=postgres psql -X -At -c 'SELECT rolsuper FROM pg_roles WHERE rolname = current_user')" = t ]; then
+      set --
+    else
+      log "warning: not connected as a superuser: the dump has no role passwords"
+      set -- --no-role-passwords
+    fi
+    pg_dumpall --clean --if-exists "$@" --file="$_out.sql"
     gzip -6 -c "$_out.sql" > "$_out"
     rm -f "$_out.sql"
   elif [ $# -eq 1 ]; then
@@ -305,8 +320,10 @@ engine_dump() {
   _out=$1
   shift
   if [ $# -eq 0 ]; then set -- --all-databases; else set -- --databases "$@"; fi
+  # --no-tablespaces: MySQL >= 8.0.21 wants the PROCESS privilege to dump
+  # tablespaces (only NDB has any worth dumping); a backup user rarely has it.
   "$MYSQLDUMP" --host="$DB_HOST" --port="$DB_PORT" --user="$DB_USER" --protocol=TCP \\
-    --single-transaction --routines --triggers --hex-blob \\
+    --single-transaction --routines --triggers --hex-blob --no-tablespaces \\
     --result-file="$_out.sql" "$@"
   gzip -6 -c "$_out.sql" > "$_out"
   rm -f "$_out.sql"
