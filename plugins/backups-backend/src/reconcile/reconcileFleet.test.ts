@@ -110,6 +110,47 @@ describe('reconcileFleet against two sandbox clusters', () => {
     expect(clusters.writes()).toEqual(before);
   });
 
+  it('rewrites only the objects a policy change touches', async () => {
+    const data = sandboxBackupsConfigData(clusters.sandboxes);
+    const gold = data.backups.policies.gold;
+    const changedPolicy = readBackupsConfig(
+      new ConfigReader({
+        backups: {
+          ...data.backups,
+          policies: {
+            ...data.backups.policies,
+            gold: {
+              ...gold,
+              velero: { ...gold.velero, schedule: '5 * * * *' },
+            },
+          },
+        },
+      }),
+    );
+    const original = reconciler;
+    reconciler = new Reconciler({ config: changedPolicy });
+    try {
+      const before = clusters.writes();
+      await run([orders, PAYMENTS, BROKEN, STOREFRONT]);
+      // orders (gold) has one Schedule per cluster; payments (silver) none changed.
+      expect(clusters.writes()).toEqual({ a: before.a + 1, b: before.b + 1 });
+      const record = await store.get('component:default/orders');
+      for (const cluster of record!.result.clusters) {
+        expect(cluster.updated).toEqual([
+          expect.objectContaining({
+            kind: 'Schedule',
+            changedFields: ['spec.schedule'],
+          }),
+        ]);
+        expect(cluster.unchanged).toHaveLength(2);
+      }
+    } finally {
+      reconciler = original;
+    }
+    // Back to the original policy: the Schedules are written back.
+    await run([orders, PAYMENTS, BROKEN, STOREFRONT]);
+  });
+
   it('lists each cluster once per run, not once per entity', async () => {
     const count = () => clusters.sandboxes.a.server.countRequests(['list']);
     const before = count();

@@ -42,7 +42,7 @@ export async function reconcileFleet(options: {
   reconciler: Reconciler;
   catalog: CatalogService;
   credentials: BackstageCredentials;
-  store: ReconcileResultStore;
+  store: Pick<ReconcileResultStore, 'record' | 'delete'>;
   dryRun: boolean;
   concurrency: number;
   logger: LoggerService;
