@@ -63,6 +63,7 @@ export async function reconcileFleet(options: {
     { forgetWhenDone = false }: { forgetWhenDone?: boolean } = {},
   ) {
     const startedAt = new Date().toISOString();
+    summary.entities += 1;
     let result: EntityReconcileResult;
     try {
       result = await reconcile();
@@ -76,7 +77,6 @@ export async function reconcileFleet(options: {
       return;
     }
     const succeeded = isSuccessful(result);
-    summary.entities += 1;
     summary[succeeded ? 'succeeded' : 'failed'] += 1;
     if (result.state === 'removed') summary.removed += 1;
     try {
