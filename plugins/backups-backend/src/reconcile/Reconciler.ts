@@ -155,26 +155,7 @@ export class Reconciler {
    * fails here is reported as failed for every entity of the run.
    */
   async snapshot(): Promise<ClusterSnapshot> {
-    const clusters: ClusterSnapshot['clusters'] = new Map();
-    await Promise.all(
-      this.config.clusters.map(async cluster => {
-        try {
-          const served = await this.connections.servedApis(cluster);
-          const objects = await this.connections.listManaged({
-            cluster,
-            served,
-            selector: `${MANAGED_OBJECT_LABELS.managedBy}=${MANAGED_BY_VALUE}`,
-          });
-          clusters.set(cluster.name, {
-            served,
-            objectsByEntity: groupByEntity(objects),
-          });
-        } catch (error) {
-          clusters.set(cluster.name, { error: errorMessage(error) });
-        }
-      }),
-    );
-    return { listed: true, clusters };
+    return this.readClusters({ listObjects: true });
   }
 
   /** The entity refs that own managed objects in any cluster of a snapshot. */
@@ -291,19 +272,35 @@ export class Reconciler {
   }
 
   /** Discovery of every cluster, without listing objects (one entity). */
-  private async discover(): Promise<ClusterSnapshot> {
+  private discover(): Promise<ClusterSnapshot> {
+    return this.readClusters({ listObjects: false });
+  }
+
+  private async readClusters(options: {
+    listObjects: boolean;
+  }): Promise<ClusterSnapshot> {
     const clusters: ClusterSnapshot['clusters'] = new Map();
     await Promise.all(
       this.config.clusters.map(async cluster => {
         try {
           const served = await this.connections.servedApis(cluster);
-          clusters.set(cluster.name, { served, objectsByEntity: new Map() });
+          const objects = options.listObjects
+            ? await this.connections.listManaged({
+                cluster,
+                served,
+                selector: `${MANAGED_OBJECT_LABELS.managedBy}=${MANAGED_BY_VALUE}`,
+              })
+            : [];
+          clusters.set(cluster.name, {
+            served,
+            objectsByEntity: groupByEntity(objects),
+          });
         } catch (error) {
           clusters.set(cluster.name, { error: errorMessage(error) });
         }
       }),
     );
-    return { listed: false, clusters };
+    return { listed: options.listObjects, clusters };
   }
 
   private reconcileClusters(options: {
@@ -373,7 +370,6 @@ export class Reconciler {
     const { cluster, served, entity, desired, dryRun } = options;
     const result = emptyResult(cluster.name, options.targeted);
     const api = this.connections.objectApi(cluster);
-    const request = <T>(run: () => Promise<T>) => this.connections.request(run);
     try {
       const live =
         options.live ?? (await this.listLive({ cluster, served, entity }));
@@ -403,23 +399,25 @@ export class Reconciler {
         if (desiredKeys.has(key)) continue;
         const ref = refOf(object);
         if (!dryRun) {
-          await request(() =>
-            api.delete(
-              {
-                apiVersion: ref.apiVersion,
-                kind: ref.kind,
-                metadata: { name: ref.name, namespace: ref.namespace },
-              },
-              undefined,
-              undefined,
-              undefined,
-              undefined,
-              // Keep dependents (e.g. a CronJob's Jobs: restore points).
-              'Orphan',
-            ),
-          ).catch(error => {
-            if (statusCode(error) !== 404) throw error;
-          });
+          await this.connections
+            .request(() =>
+              api.delete(
+                {
+                  apiVersion: ref.apiVersion,
+                  kind: ref.kind,
+                  metadata: { name: ref.name, namespace: ref.namespace },
+                },
+                undefined,
+                undefined,
+                undefined,
+                undefined,
+                // Keep dependents (e.g. a CronJob's Jobs: restore points).
+                'Orphan',
+              ),
+            )
+            .catch(error => {
+              if (statusCode(error) !== 404) throw error;
+            });
         }
         result.deleted.push(ref);
       }
@@ -454,7 +452,6 @@ export class Reconciler {
     result: ClusterReconcileResult;
   }): Promise<void> {
     const { object, ref, live, api, dryRun, result } = options;
-    const request = <T>(run: () => Promise<T>) => this.connections.request(run);
     const existing = live.get(keyOf(ref));
     if (existing) {
       const changedFields = differingPaths(object, existing);
@@ -463,7 +460,7 @@ export class Reconciler {
         return;
       }
       if (!dryRun) {
-        await request(() =>
+        await this.connections.request(() =>
           api.replace({
             ...object,
             metadata: {
@@ -476,16 +473,18 @@ export class Reconciler {
       result.updated.push({ ...ref, changedFields });
       return;
     }
-    const taken = await request(() =>
-      api.read({
-        apiVersion: ref.apiVersion,
-        kind: ref.kind,
-        metadata: { name: ref.name, namespace: ref.namespace },
-      }),
-    ).catch(error => {
-      if (statusCode(error) === 404) return undefined;
-      throw error;
-    });
+    const taken = await this.connections
+      .request(() =>
+        api.read({
+          apiVersion: ref.apiVersion,
+          kind: ref.kind,
+          metadata: { name: ref.name, namespace: ref.namespace },
+        }),
+      )
+      .catch(error => {
+        if (statusCode(error) === 404) return undefined;
+        throw error;
+      });
     if (taken) {
       const managedBy =
         taken.metadata?.labels?.[MANAGED_OBJECT_LABELS.managedBy];
@@ -499,7 +498,9 @@ export class Reconciler {
       return;
     }
     if (!dryRun) {
-      await request(() => api.create(object as k8s.KubernetesObject));
+      await this.connections.request(() =>
+        api.create(object as k8s.KubernetesObject),
+      );
     }
     result.created.push(ref);
   }

@@ -478,6 +478,9 @@ describe.each(ENGINES.map(engine => [engine]))(
     }
 
     let server: ThrowawayServer;
+    /** The planned containers for this engine's server, retention 2 by default. */
+    const containersFor = (databases: string[], retention = '2') =>
+      plannedContainers({ engine, port: server.port, databases, retention });
     let original: Record<string, Record<string, string>>;
     let containers: PlannedContainers;
 
@@ -510,12 +513,7 @@ describe.each(ENGINES.map(engine => [engine]))(
         await createDatabase(server, database);
       }
       original = await fingerprints(server, DATABASES);
-      containers = plannedContainers({
-        engine,
-        port: server.port,
-        databases: DATABASES,
-        retention: '2',
-      });
+      containers = containersFor(DATABASES);
     }, 240_000);
 
     afterAll(async () => {
@@ -628,12 +626,7 @@ describe.each(ENGINES.map(engine => [engine]))(
     });
 
     it('restores a dump of one database (the single-database format)', async () => {
-      const single = plannedContainers({
-        engine,
-        port: server.port,
-        databases: [DATABASES[1]],
-        retention: '2',
-      });
+      const single = containersFor([DATABASES[1]]);
       const { report, storage: pvc } = await dumpOnce(single, dumpDir());
       await dropDatabase(server, DATABASES[1]);
       const result = await runContainer(single.restore, server, {
@@ -677,12 +670,7 @@ describe.each(ENGINES.map(engine => [engine]))(
     });
 
     it('restores a single-database dump into a scratch database (a drill)', async () => {
-      const single = plannedContainers({
-        engine,
-        port: server.port,
-        databases: [DATABASES[1]],
-        retention: '2',
-      });
+      const single = containersFor([DATABASES[1]]);
       const { report, storage: pvc } = await dumpOnce(single, dumpDir());
       const scratchName = 'drill_scratch';
       const result = await runContainer(single.restore, server, {
@@ -720,12 +708,7 @@ describe.each(ENGINES.map(engine => [engine]))(
     });
 
     it('dumps and restores every database when no database is named', async () => {
-      const all = plannedContainers({
-        engine,
-        port: server.port,
-        databases: [],
-        retention: '2',
-      });
+      const all = containersFor([]);
       expect(plannedEnv(all.dump).DB_NAMES).toBe('');
       const { report, storage: pvc } = await dumpOnce(all, dumpDir());
       for (const database of DATABASES) {
@@ -778,12 +761,7 @@ describe.each(ENGINES.map(engine => [engine]))(
     });
 
     it('deletes the dumps older than RETENTION_MAX_AGE_SECONDS', async () => {
-      const byAge = plannedContainers({
-        engine,
-        port: server.port,
-        databases: DATABASES,
-        retention: '1h',
-      });
+      const byAge = containersFor(DATABASES, '1h');
       expect(plannedEnv(byAge.dump).RETENTION_MAX_AGE_SECONDS).toBe('3600');
       const pvc = dumpDir();
       const first = await dumpOnce(byAge, pvc);

@@ -296,6 +296,20 @@ export interface ThrowawayServer {
   stop(): Promise<void>;
 }
 
+/** The server once `init` succeeded; a server that failed to start is stopped. */
+async function initialisedOrStopped<T extends { stop(): Promise<void> }>(
+  server: T,
+  init: () => Promise<void>,
+): Promise<T> {
+  try {
+    await init();
+  } catch (error) {
+    await server.stop();
+    throw error;
+  }
+  return server;
+}
+
 /**
  * PostgreSQL: initdb + pg_ctl as the `postgres` OS user when we are root,
  * local (socket) connections trusted for the admin, TCP with scram-sha-256.
@@ -340,13 +354,7 @@ export class ThrowawayPostgres implements ThrowawayServer {
       dir,
       await freePort(),
     );
-    try {
-      await server.init(user);
-    } catch (error) {
-      await server.stop();
-      throw error;
-    }
-    return server;
+    return initialisedOrStopped(server, () => server.init(user));
   }
 
   private async pgRun(tool: string, args: string[]) {
@@ -500,13 +508,7 @@ export class ThrowawayMariaDb implements ThrowawayServer {
     }
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'backups-mariadb-'));
     const server = new ThrowawayMariaDb(found.binaries, dir, await freePort());
-    try {
-      await server.init(user);
-    } catch (error) {
-      await server.stop();
-      throw error;
-    }
-    return server;
+    return initialisedOrStopped(server, () => server.init(user));
   }
 
   private async init(user: ServerUser) {
