@@ -59,7 +59,7 @@ export interface Config {
         /** Recovery time objective, e.g. 30m. */
         rto: string;
         velero?: {
-          /** 5-field cron for the Velero Schedule. */
+          /** Cron (5 fields or a descriptor such as @daily) for the Velero Schedule. */
           schedule: string;
           /** Velero backup TTL as a Go duration. Default 720h. */
           ttl?: string;
@@ -67,13 +67,13 @@ export interface Config {
           snapshotVolumes?: boolean;
         };
         database?: {
-          /** 5-field cron for the dump CronJob. */
+          /** Cron (5 fields or a descriptor such as @daily) for the dump CronJob. */
           schedule: string;
           /** Dumps to keep: a count (14) or an age (7d). Default 14. */
           retention?: string | number;
         };
         volumeSnapshots?: {
-          /** 5-field cron for snapshots. */
+          /** Cron (5 fields or a descriptor such as @daily) for snapshots. */
           schedule: string;
           /** Snapshots to keep: a count (10) or an age (7d). Default 10. */
           retention?: string | number;
@@ -81,7 +81,7 @@ export interface Config {
           className?: string;
         };
         drill?: {
-          /** 5-field cron for automatic disaster-recovery drills. */
+          /** Cron (5 fields or a descriptor such as @weekly) for automatic disaster-recovery drills. */
           schedule: string;
         };
       };

@@ -12,3 +12,22 @@ export { parseProtectionIntent } from './intent/parseProtectionIntent';
 export { resolvePolicy, POLICY_DEFAULTS } from './intent/policy';
 export type { ResolvedPolicy } from './intent/policy';
 export * from './intent/values';
+export {
+  CRON_DESCRIPTORS,
+  CronParseError,
+  cronEverFires,
+  cronParseError,
+  nextSpecTimeUtc,
+  parseCronSchedule,
+} from './cron/robfigCron';
+export type {
+  CronField,
+  CronSchedule,
+  CronSpecSchedule,
+} from './cron/robfigCron';
+export {
+  GO_MAX_DURATION_NANOS,
+  GO_MAX_DURATION_TEXT,
+  parseGoDurationNanos,
+} from './cron/goDuration';
+export { goQuote } from './cron/goQuote';

@@ -9,57 +9,8 @@
  * `5` would).
  */
 
-const PRINTABLE = /[\p{L}\p{M}\p{N}\p{P}\p{S} ]/u;
-
 /** strconv.Quote: a double-quoted Go string literal. */
-export function goQuote(value: string): string {
-  let out = '"';
-  for (const char of value) {
-    const code = char.codePointAt(0)!;
-    switch (char) {
-      case '"':
-        out += '\\"';
-        continue;
-      case '\\':
-        out += '\\\\';
-        continue;
-      case '\x07':
-        out += '\\a';
-        continue;
-      case '\b':
-        out += '\\b';
-        continue;
-      case '\f':
-        out += '\\f';
-        continue;
-      case '\n':
-        out += '\\n';
-        continue;
-      case '\r':
-        out += '\\r';
-        continue;
-      case '\t':
-        out += '\\t';
-        continue;
-      case '\v':
-        out += '\\v';
-        continue;
-      default:
-    }
-    if (code >= 0xd800 && code <= 0xdfff) {
-      out += '\\ufffd'; // a lone surrogate is not valid UTF-8
-    } else if (PRINTABLE.test(char)) {
-      out += char;
-    } else if (code < 0x80) {
-      out += `\\x${code.toString(16).padStart(2, '0')}`;
-    } else if (code < 0x10000) {
-      out += `\\u${code.toString(16).padStart(4, '0')}`;
-    } else {
-      out += `\\U${code.toString(16).padStart(8, '0')}`;
-    }
-  }
-  return `${out}"`;
-}
+export { goQuote } from '@backups-for-backstage/plugin-backups-common';
 
 /** `%v` of a Go float64 (strconv 'g' with the shortest precision). */
 export function goFloat(value: number): string {

@@ -100,10 +100,11 @@ function missing(
 }
 
 const CRON =
-  'a 5-field cron expression (minute hour day-of-month month day-of-week), e.g. "0 3 * * *"';
-const DURATION = 'a positive duration such as 30m, 4h or 7d';
+  'a 5-field cron expression (minute hour day-of-month month day-of-week), e.g. "0 3 * * *", or @hourly, @daily, @weekly, @monthly, @yearly or @every <duration>';
+const DURATION = 'a positive duration such as 30m, 4h or 7d, at most 10 years';
 const GO_DURATION = 'a positive Go duration such as 168h or 72h30m';
-const RETENTION = 'a count from 1 to 10000 (e.g. 14) or an age (e.g. 7d)';
+const RETENTION =
+  'a count from 1 to 10000 (e.g. 14) or an age of at most 10 years (e.g. 7d)';
 const OBJECT_NAME =
   'lower-case letters, digits, "-" and ".", starting and ending with a letter or digit, at most 253 characters';
 const HOST =
@@ -532,6 +533,20 @@ describe('parseProtectionIntent', () => {
         ttl: '720h',
         snapshotVolumes: true,
       });
+    });
+
+    it('accepts robfig/cron descriptors in every schedule annotation', () => {
+      const intent = intentOf({
+        ...full,
+        'backups/velero-schedule': '@daily',
+        'backups/database-schedule': '@hourly',
+        'backups/volume-snapshot-schedule': '@weekly',
+        'backups/drill-schedule': '@monthly',
+      });
+      expect(intent.velero?.schedule).toBe('@daily');
+      expect(intent.database?.schedule).toBe('@hourly');
+      expect(intent.volumeSnapshot?.schedule).toBe('@weekly');
+      expect(intent.drill).toEqual({ schedule: '@monthly' });
     });
   });
 
@@ -1122,6 +1137,25 @@ describe('parseProtectionIntent', () => {
       ],
       ['backups/velero-ttl', '7d', 'is not a Go duration', GO_DURATION],
       ['backups/velero-ttl', '0h', 'is not positive', GO_DURATION],
+      [
+        'backups/velero-ttl',
+        '3000000h',
+        "is longer than Go's maximum duration (2562047h47m16.854775807s)",
+        GO_DURATION,
+      ],
+      ['backups/rpo', '20y', 'is longer than 10 years', DURATION],
+      [
+        'backups/database-schedule',
+        '0 0 31 2 *',
+        'never fires (no day of the year matches it)',
+        CRON,
+      ],
+      [
+        'backups/velero-schedule',
+        '0 3 * * MON-SUN',
+        'is not a valid cron expression (beginning of range (1) beyond end of range (0): MON-SUN; a range cannot wrap around (SUN is 0): split it, e.g. FRI-SAT,SUN-MON)',
+        CRON,
+      ],
       [
         'backups/velero-snapshot-volumes',
         'yes',

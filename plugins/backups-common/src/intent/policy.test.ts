@@ -138,16 +138,17 @@ describe('resolvePolicy', () => {
   });
 
   const CRON =
-    'a 5-field cron expression (minute hour day-of-month month day-of-week), e.g. "0 3 * * *"';
-  const RETENTION = 'a count from 1 to 10000 (e.g. 14) or an age (e.g. 7d)';
+    'a 5-field cron expression (minute hour day-of-month month day-of-week), e.g. "0 3 * * *", or @hourly, @daily, @weekly, @monthly, @yearly or @every <duration>';
+  const RETENTION =
+    'a count from 1 to 10000 (e.g. 14) or an age of at most 10 years (e.g. 7d)';
   it.each([
     [
       { rpo: 'soon' },
-      'backups.policies.gold.rpo: "soon" is not a duration. Allowed: a positive duration such as 30m, 4h or 7d.',
+      'backups.policies.gold.rpo: "soon" is not a duration. Allowed: a positive duration such as 30m, 4h or 7d, at most 10 years.',
     ],
     [
       { rto: '0m' },
-      'backups.policies.gold.rto: "0m" is not positive. Allowed: a positive duration such as 30m, 4h or 7d.',
+      'backups.policies.gold.rto: "0m" is not positive. Allowed: a positive duration such as 30m, 4h or 7d, at most 10 years.',
     ],
     [
       { velero: { schedule: '0 0 * * * *' } },
@@ -187,6 +188,18 @@ describe('resolvePolicy', () => {
       'backups.policies.gold.volumeSnapshots.className: "Fast_SSD" is not a valid Kubernetes object name. Allowed: lower-case letters, digits, "-" and ".", starting and ending with a letter or digit, at most 253 characters.',
     ],
     [
+      { database: { schedule: '0 0 30 2 *' } },
+      `backups.policies.gold.database.schedule: "0 0 30 2 *" never fires (no day of the year matches it). Allowed: ${CRON}.`,
+    ],
+    [
+      { velero: { schedule: '0 * * * *', ttl: '2562048h' } },
+      `backups.policies.gold.velero.ttl: "2562048h" is longer than Go's maximum duration (2562047h47m16.854775807s). Allowed: a positive Go duration such as 168h or 72h30m.`,
+    ],
+    [
+      { rto: '11y' },
+      `backups.policies.gold.rto: "11y" is longer than 10 years. Allowed: a positive duration such as 30m, 4h or 7d, at most 10 years.`,
+    ],
+    [
       { drill: { schedule: '0 3 * * 7' } },
       `backups.policies.gold.drill.schedule: "0 3 * * 7" has a day of the week above 6 (Sunday is 0). Allowed: ${CRON}.`,
     ],
@@ -208,7 +221,7 @@ describe('resolvePolicy', () => {
       } as unknown as BackupPolicy).problems,
     ).toEqual([
       'backups.policies.broken.rpo is required.',
-      'backups.policies.broken.rto: "soon" is not a duration. Allowed: a positive duration such as 30m, 4h or 7d.',
+      'backups.policies.broken.rto: "soon" is not a duration. Allowed: a positive duration such as 30m, 4h or 7d, at most 10 years.',
       'backups.policies.broken.velero.ttl: "0h" is not positive. Allowed: a positive Go duration such as 168h or 72h30m.',
       'backups.policies.broken.drill.schedule is required.',
     ]);

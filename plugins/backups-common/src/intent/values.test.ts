@@ -19,11 +19,12 @@ import {
 } from './values';
 
 const CRON_ALLOWED =
-  'a 5-field cron expression (minute hour day-of-month month day-of-week), e.g. "0 3 * * *"';
-const DURATION_ALLOWED = 'a positive duration such as 30m, 4h or 7d';
+  'a 5-field cron expression (minute hour day-of-month month day-of-week), e.g. "0 3 * * *", or @hourly, @daily, @weekly, @monthly, @yearly or @every <duration>';
+const DURATION_ALLOWED =
+  'a positive duration such as 30m, 4h or 7d, at most 10 years';
 const GO_DURATION_ALLOWED = 'a positive Go duration such as 168h or 72h30m';
 const RETENTION_ALLOWED =
-  'a count from 1 to 10000 (e.g. 14) or an age (e.g. 7d)';
+  'a count from 1 to 10000 (e.g. 14) or an age of at most 10 years (e.g. 7d)';
 const HOST_ALLOWED =
   'a service host name or IPv4 address, optionally with a port from 1 to 65535, e.g. orders-db or orders-db.orders.svc:5432';
 const SELECTOR_ALLOWED =
@@ -50,6 +51,17 @@ describe('parseCron', () => {
     ['0 9 * * MON-FRI', '0 9 * * MON-FRI'],
     ['0 0 1 jan,jul sun', '0 0 1 jan,jul sun'],
     ['0 3 ? * *', '0 3 ? * *'],
+    // robfig/cron's descriptors, which CronJobs and Velero Schedules accept
+    ['@hourly', '@hourly'],
+    ['@daily', '@daily'],
+    ['@midnight', '@midnight'],
+    ['@weekly', '@weekly'],
+    ['@monthly', '@monthly'],
+    ['@yearly', '@yearly'],
+    ['@annually', '@annually'],
+    ['@every 6h', '@every 6h'],
+    // 29 February fires in leap years
+    ['0 0 29 2 *', '0 0 29 2 *'],
     // whitespace is normalised to single spaces
     ['  0   3 *\t* 0  ', '0 3 * * 0'],
   ])('accepts %j', (text, expected) => {
@@ -59,7 +71,7 @@ describe('parseCron', () => {
   it.each([
     ['0 0 3 * * *', 'has 6 fields'],
     ['0 3 * *', 'has 4 fields'],
-    ['@daily', 'has 1 field'],
+    ['daily', 'has 1 field'],
     ['', 'has 0 fields'],
     ['   ', 'has 0 fields'],
     // Quartz extensions croner knows but Kubernetes and Velero do not
@@ -72,6 +84,34 @@ describe('parseCron', () => {
     ['0 3 * * 1-7', 'has a day of the week above 6 (Sunday is 0)'],
   ])('rejects %j: %s', (text, problem) => {
     expect(parseCron(text)).toEqual(rejected(problem, CRON_ALLOWED));
+  });
+
+  it.each([['0 0 31 2 *'], ['0 0 30 2 *'], ['0 0 31 4,6,9,11 *']])(
+    'rejects %j, which never fires',
+    text => {
+      expect(parseCron(text)).toEqual(
+        rejected('never fires (no day of the year matches it)', CRON_ALLOWED),
+      );
+    },
+  );
+
+  it('rejects a day-of-week range that wraps past Sunday, as robfig/cron and kube-apiserver do', () => {
+    expect(parseCron('0 3 * * MON-SUN')).toEqual(
+      rejected(
+        'is not a valid cron expression (beginning of range (1) beyond end of range (0): MON-SUN; a range cannot wrap around (SUN is 0): split it, e.g. FRI-SAT,SUN-MON)',
+        CRON_ALLOWED,
+      ),
+    );
+  });
+
+  it.each([
+    ['@reboot'],
+    ['@Daily'],
+    ['@every'],
+    ['@every 10'],
+    ['TZ=UTC 0 3 * * *'],
+  ])('rejects %j', text => {
+    expect(parseCron(text).ok).toBe(false);
   });
 
   it.each(['60 * * * *', '0 24 * * *', '0 3 0 * *', '*/0 * * * *'])(
@@ -108,18 +148,26 @@ describe('parseDuration', () => {
     ['-1h', 'is not a duration'],
     ['', 'is not a duration'],
     ['5x', 'has an unknown unit'],
+    ['11y', 'is longer than 10 years'],
+    ['3653d', 'is longer than 10 years'],
   ])('rejects %j: %s', (text, problem) => {
     expect(parseDuration(text)).toEqual(rejected(problem, DURATION_ALLOWED));
   });
 });
 
 describe('parseGoDuration', () => {
-  it.each(['168h', '72h30m', '1h30m45s', '0.5h', '90m', '720h'])(
-    'accepts %j',
-    text => {
-      expect(parseGoDuration(text)).toEqual(ok(text));
-    },
-  );
+  it.each([
+    '168h',
+    '72h30m',
+    '1h30m45s',
+    '0.5h',
+    '90m',
+    '720h',
+    // Go's time.Duration maximum, to the nanosecond
+    '2562047h47m16.854775807s',
+  ])('accepts %j', text => {
+    expect(parseGoDuration(text)).toEqual(ok(text));
+  });
 
   it.each([
     ['7d', 'is not a Go duration'],
@@ -128,6 +176,18 @@ describe('parseGoDuration', () => {
     ['', 'is not a Go duration'],
     ['0h', 'is not positive'],
     ['0h0m', 'is not positive'],
+    [
+      '2562048h',
+      "is longer than Go's maximum duration (2562047h47m16.854775807s)",
+    ],
+    [
+      '2562047h47m16.854775808s',
+      "is longer than Go's maximum duration (2562047h47m16.854775807s)",
+    ],
+    [
+      '99999999999999999999h',
+      "is longer than Go's maximum duration (2562047h47m16.854775807s)",
+    ],
   ])('rejects %j: %s', (text, problem) => {
     expect(parseGoDuration(text)).toEqual(
       rejected(problem, GO_DURATION_ALLOWED),
@@ -176,7 +236,8 @@ describe('parseRetention', () => {
     ['10001', 'is out of range'],
     ['forever', 'is neither a count nor an age'],
     ['-1', 'is neither a count nor an age'],
-    ['0d', 'is neither a count nor an age'],
+    ['0d', 'is not positive'],
+    ['11y', 'is longer than 10 years'],
     ['', 'is neither a count nor an age'],
   ])('rejects %j: %s', (text, problem) => {
     expect(parseRetention(text)).toEqual(rejected(problem, RETENTION_ALLOWED));

@@ -1,4 +1,3 @@
-import { Cron } from 'croner';
 import ms from 'ms';
 import {
   DATABASE_ENGINES,
@@ -7,6 +6,17 @@ import {
   LabelSelectorRequirement,
   Retention,
 } from '../types';
+import {
+  CronParseError,
+  CronSchedule,
+  cronEverFires,
+  parseCronSchedule,
+} from '../cron/robfigCron';
+import {
+  GO_MAX_DURATION_NANOS,
+  GO_MAX_DURATION_TEXT,
+  parseGoDurationNanos,
+} from '../cron/goDuration';
 
 /**
  * The outcome of reading one annotation or config value.
@@ -25,49 +35,81 @@ const reject = <T>(problem: string, allowed: string): ParsedValue<T> => ({
 });
 
 const CRON_ALLOWED =
-  'a 5-field cron expression (minute hour day-of-month month day-of-week), e.g. "0 3 * * *"';
+  'a 5-field cron expression (minute hour day-of-month month day-of-week), e.g. "0 3 * * *", or @hourly, @daily, @weekly, @monthly, @yearly or @every <duration>';
+
 const CRON_NAMES =
   /\b(JAN|FEB|MAR|APR|MAY|JUN|JUL|AUG|SEP|OCT|NOV|DEC|SUN|MON|TUE|WED|THU|FRI|SAT)\b/gi;
 
 /**
- * A cron expression as Kubernetes CronJobs and Velero Schedules accept it.
+ * The problem of a 5-field expression in words, for the mistakes people
+ * make most; robfig's parser decides the rest.
+ */
+function commonCronMistake(cron: string): string | undefined {
+  const fields = cron === '' ? [] : cron.split(' ');
+  if (fields.length !== 5) {
+    return `has ${fields.length} field${fields.length === 1 ? '' : 's'}`;
+  }
+  // Quartz extensions (L, W, #) and long names, which robfig does not know.
+  if (
+    /[^\d*/,\-?a-z ]/i.test(cron) ||
+    /[a-z]/i.test(cron.replace(CRON_NAMES, ''))
+  ) {
+    return 'uses characters a Kubernetes cron does not allow';
+  }
+  const daysOfWeek = fields[4].replace(/\/\d+/g, '').match(/\d+/g) ?? [];
+  if (daysOfWeek.some(day => Number(day) > 6)) {
+    return 'has a day of the week above 6 (Sunday is 0)';
+  }
+  return undefined;
+}
+
+/**
+ * A schedule as Kubernetes CronJobs and Velero Schedules accept it: robfig/cron
+ * v3's standard parser (5 fields, or a descriptor such as `@daily`), in UTC (a
+ * `TZ=` prefix is refused by CronJob validation), and one that fires at all.
  *
  * @public
  */
 export function parseCron(text: string): ParsedValue<string> {
   const cron = text.trim().replace(/\s+/g, ' ');
-  const fields = cron.split(' ');
-  const count = cron === '' ? 0 : fields.length;
-  if (count !== 5) {
-    return reject(`has ${count} field${count === 1 ? '' : 's'}`, CRON_ALLOWED);
-  }
-  // croner also knows Quartz extensions (L, W, #) that Kubernetes rejects.
-  if (
-    /[^\d*/,\-?a-z ]/i.test(cron) ||
-    /[a-z]/i.test(cron.replace(CRON_NAMES, ''))
-  ) {
+  if (cron.startsWith('TZ=') || cron.startsWith('CRON_TZ=')) {
     return reject(
-      'uses characters a Kubernetes cron does not allow',
+      'has a time zone prefix, which Kubernetes CronJobs refuse (schedules run in UTC)',
       CRON_ALLOWED,
     );
   }
-  // croner reads day-of-week 7 as Sunday; Kubernetes and Velero (robfig/cron) allow 0-6.
-  const daysOfWeek = fields[4].replace(/\/\d+/g, '').match(/\d+/g) ?? [];
-  if (daysOfWeek.some(day => Number(day) > 6)) {
-    return reject('has a day of the week above 6 (Sunday is 0)', CRON_ALLOWED);
+  const mistake = cron.startsWith('@') ? undefined : commonCronMistake(cron);
+  if (mistake) {
+    return reject(mistake, CRON_ALLOWED);
   }
+  let schedule: CronSchedule;
   try {
-    new Cron(cron, { paused: true }).stop();
+    schedule = parseCronSchedule(cron);
   } catch (error) {
+    if (!(error instanceof CronParseError)) throw error;
+    const wraps = error.message.includes('beyond end of range')
+      ? '; a range cannot wrap around (SUN is 0): split it, e.g. FRI-SAT,SUN-MON'
+      : '';
     return reject(
-      `is not a valid cron expression (${(error as Error).message})`,
+      `is not a valid cron expression (${error.message}${wraps})`,
       CRON_ALLOWED,
     );
+  }
+  if (!cronEverFires(schedule)) {
+    return reject('never fires (no day of the year matches it)', CRON_ALLOWED);
   }
   return accept(cron);
 }
 
-const DURATION_ALLOWED = 'a positive duration such as 30m, 4h or 7d';
+/**
+ * The longest RPO, RTO or retention age accepted: 10 years.
+ *
+ * @public
+ */
+export const MAX_DURATION_MILLISECONDS = ms('10y');
+
+const DURATION_ALLOWED =
+  'a positive duration such as 30m, 4h or 7d, at most 10 years';
 
 /**
  * A human duration for RPO, RTO and retention ages: a number and a unit.
@@ -86,14 +128,18 @@ export function parseDuration(text: string): ParsedValue<DurationValue> {
   if (milliseconds <= 0) {
     return reject('is not positive', DURATION_ALLOWED);
   }
+  if (milliseconds > MAX_DURATION_MILLISECONDS) {
+    return reject('is longer than 10 years', DURATION_ALLOWED);
+  }
   return accept({ text: trimmed, milliseconds });
 }
 
+const GO_DURATION = /^(\d+(\.\d*)?(ns|us|µs|μs|ms|s|m|h))+$/;
 const GO_DURATION_ALLOWED = 'a positive Go duration such as 168h or 72h30m';
-const GO_DURATION = /^(\d+(\.\d+)?(ns|us|µs|ms|s|m|h))+$/;
 
 /**
- * A Go duration, the format of Velero's backup TTL.
+ * A Go duration, the format of Velero's backup TTL (a Go time.Duration, so
+ * at most about 292 years).
  *
  * @public
  */
@@ -102,7 +148,15 @@ export function parseGoDuration(text: string): ParsedValue<string> {
   if (!GO_DURATION.test(trimmed)) {
     return reject('is not a Go duration', GO_DURATION_ALLOWED);
   }
-  if (!/[1-9]/.test(trimmed)) {
+  // The syntax is Go's, so Go refuses it only when it overflows an int64.
+  const parsed = parseGoDurationNanos(trimmed);
+  if ('error' in parsed || parsed.nanos > GO_MAX_DURATION_NANOS) {
+    return reject(
+      `is longer than Go's maximum duration (${GO_MAX_DURATION_TEXT})`,
+      GO_DURATION_ALLOWED,
+    );
+  }
+  if (parsed.nanos <= 0n) {
     return reject('is not positive', GO_DURATION_ALLOWED);
   }
   return accept(trimmed);
@@ -122,7 +176,7 @@ export function parseBoolean(text: string): ParsedValue<boolean> {
 }
 
 const MAX_RETAINED_COUNT = 10000;
-const RETENTION_ALLOWED = `a count from 1 to ${MAX_RETAINED_COUNT} (e.g. 14) or an age (e.g. 7d)`;
+const RETENTION_ALLOWED = `a count from 1 to ${MAX_RETAINED_COUNT} (e.g. 14) or an age of at most 10 years (e.g. 7d)`;
 
 /**
  * Keep N restore points, or keep them for an age.
@@ -140,7 +194,9 @@ export function parseRetention(text: string | number): ParsedValue<Retention> {
   }
   const age = parseDuration(trimmed);
   if (!age.ok) {
-    return reject('is neither a count nor an age', RETENTION_ALLOWED);
+    return age.problem === 'is not a duration'
+      ? reject('is neither a count nor an age', RETENTION_ALLOWED)
+      : reject(age.problem, RETENTION_ALLOWED);
   }
   return accept({ type: 'age', maxAge: age.value });
 }
