@@ -40,6 +40,12 @@ export interface SandboxOptions {
   /** Where to write the kubeconfig; default a fresh temporary folder. */
   kubeconfigPath?: string;
   controllers?: ControllerOptions;
+  /**
+   * false: the API server alone, with no simulated controller (no kubelet,
+   * CronJob controller, Velero or snapshotter writes anything), as when
+   * replaying what a bare kube-apiserver answers. Default true.
+   */
+  simulate?: boolean;
 }
 
 /** A running sandbox cluster. */
@@ -55,6 +61,18 @@ export interface Sandbox {
   /** Applies a fixture file or YAML text. */
   applyFixture(fileOrYaml: string): void;
   stop(): Promise<void>;
+}
+
+function noControllers(): SandboxControllers {
+  const off = () => {
+    throw new Error('this sandbox runs without simulated controllers');
+  };
+  return {
+    failNextBackups: off,
+    setBackupStorageLocationAvailable: off,
+    setJobOutcome: off,
+    stop: () => undefined,
+  };
 }
 
 export async function startSandbox(
@@ -94,11 +112,10 @@ export async function startSandbox(
     });
   }
   const url = await server.listen(options.port ?? 0);
-  const controllers = startControllers({
-    store,
-    clock,
-    ...options.controllers,
-  });
+  const controllers =
+    options.simulate === false
+      ? noControllers()
+      : startControllers({ store, clock, ...options.controllers });
 
   const kubeconfigPath =
     options.kubeconfigPath ??

@@ -17,3 +17,8 @@ export type {
 } from './controllers';
 export type { KubeObject, ResourceType } from './resources/types';
 export { ApiError } from './errors';
+export {
+  loadRealApiserverRecordings,
+  UNRECORDED_METADATA,
+} from './realApiserver';
+export type { RealApiserverRecording } from './realApiserver';

@@ -31,3 +31,4 @@ export {
   parseGoDurationNanos,
 } from './cron/goDuration';
 export { goQuote } from './cron/goQuote';
+export * from './quantity';

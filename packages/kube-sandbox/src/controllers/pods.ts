@@ -65,7 +65,8 @@ export function runningStatus(
     podIP,
     podIPs: [{ ip: podIP }],
     startTime: now,
-    qosClass: 'BestEffort',
+    // Set by the API server when the pod was created.
+    qosClass: (pod.status as Fields | undefined)?.qosClass ?? 'BestEffort',
     containerStatuses: containersOf(pod).map(container => ({
       name: container.name,
       image: container.image,
@@ -170,8 +171,14 @@ export function isPodReady(pod: KubeObject): boolean {
   );
 }
 
+/** A pod the kubelet has not started: Pending (as created) without a start time. */
+function notStarted(pod: KubeObject): boolean {
+  const status = pod.status as Fields | undefined;
+  return !status?.phase || (status.phase === 'Pending' && !status.startTime);
+}
+
 /**
- * The kubelet, simulated: every Pod without a status starts Running at once
+ * The kubelet, simulated: every Pod that has not started starts Running at once
  * (scheduled on one node, with an IP) and becomes Ready `podReadyAfterMs`
  * later. Ending a pod is up to its owner's controller (the Job controller
  * plays the containers of Job pods); other pods run until deleted.
@@ -200,9 +207,8 @@ export function podController(
   function reconcile(namespace: string, name: string) {
     const pod = rt.store.get(pods, namespace, name);
     if (!pod || pod.metadata.deletionTimestamp) return;
-    const status = pod.status as Fields | undefined;
     const uid = pod.metadata.uid!;
-    if (!status?.phase) {
+    if (notStarted(pod)) {
       const started = rt.writeStatus(
         pods,
         pod,
@@ -226,7 +232,7 @@ export function podController(
         rt.cancel(`pod-ready/${pod.metadata.uid}`);
         return;
       }
-      if (!(pod.status as Fields | undefined)?.phase) {
+      if (notStarted(pod)) {
         rt.enqueue(`pod/${keyOf(pod)}`, () =>
           reconcile(pod.metadata.namespace!, pod.metadata.name!),
         );

@@ -1,2 +1,2 @@
-export { defaultCrdDirectory, loadCrds } from './loadCrds';
+export { defaultCrdDirectory, findSharedFolder, loadCrds } from './loadCrds';
 export type { CustomResourceType } from './loadCrds';

@@ -125,28 +125,38 @@ export function loadCrds(dir: string): CustomResourceType[] {
 }
 
 /**
- * The CRD folder: `$KUBE_SANDBOX_CRDS` if set, else the first `shared/crds`
- * found walking up from here (`<repoRoot>/../shared/crds` in a checkout).
+ * A folder of `../shared` (the project's shared material): the first
+ * `shared/<name>` found walking up from here or from the working directory.
  */
-export function defaultCrdDirectory(): string {
-  const fromEnv = process.env.KUBE_SANDBOX_CRDS;
-  if (fromEnv) return path.resolve(fromEnv);
+export function findSharedFolder(name: string): string | undefined {
   // This package is test and demo infrastructure that always runs from its
   // sources (package.json "main": "src/index.ts"), so __dirname is this folder.
   // eslint-disable-next-line no-restricted-syntax
   const starts = [__dirname, process.cwd()];
   for (const start of starts) {
     for (let dir = start; ; dir = path.dirname(dir)) {
-      const candidate = path.join(dir, 'shared', 'crds');
+      const candidate = path.join(dir, 'shared', name);
       if (fs.existsSync(candidate) && fs.statSync(candidate).isDirectory()) {
         return candidate;
       }
       if (path.dirname(dir) === dir) break;
     }
   }
-  throw new Error(
-    `No shared/crds folder found above ${starts.join(
-      ' or ',
-    )}; set KUBE_SANDBOX_CRDS to the folder of CRD YAML files`,
-  );
+  return undefined;
+}
+
+/**
+ * The CRD folder: `$KUBE_SANDBOX_CRDS` if set, else the first `shared/crds`
+ * found walking up from here (`<repoRoot>/../shared/crds` in a checkout).
+ */
+export function defaultCrdDirectory(): string {
+  const fromEnv = process.env.KUBE_SANDBOX_CRDS;
+  if (fromEnv) return path.resolve(fromEnv);
+  const found = findSharedFolder('crds');
+  if (!found) {
+    throw new Error(
+      `No shared/crds folder found above this package or ${process.cwd()}; set KUBE_SANDBOX_CRDS to the folder of CRD YAML files`,
+    );
+  }
+  return found;
 }

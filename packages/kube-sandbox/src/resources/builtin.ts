@@ -4,6 +4,7 @@ import {
   validatePersistentVolumeClaim,
   validateWorkload,
 } from './builtinValidation';
+import { defaultBuiltinObject } from './defaulting/kindDefaults';
 import { KubeObject, ResourceType } from './types';
 
 export const ALL_VERBS = [
@@ -35,6 +36,7 @@ function builtin(
     namespaced: true,
     subresources: { status: false },
     verbs: ALL_VERBS,
+    defaults: defaultBuiltinObject,
     ...options,
   };
 }

@@ -52,6 +52,15 @@ export interface ResourceType {
   schema?: JSONSchemaProps;
   /** Rewrites the server applies before validation (a Secret's stringData). */
   normalize?: (object: KubeObject) => KubeObject;
+  /**
+   * kube-apiserver's defaulting of a built-in kind (Go encoding, SetDefaults_*
+   * and the strategy's additions); absent for CRDs, which default through their
+   * schema.
+   */
+  defaults?: (
+    object: KubeObject,
+    context: { operation: 'create' | 'update' },
+  ) => KubeObject;
   /** Kind-specific checks of built-in kinds (e.g. a CronJob's schedule). */
   validate?: (object: KubeObject) => FieldError[];
 }

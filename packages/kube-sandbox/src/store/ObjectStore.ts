@@ -34,6 +34,16 @@ export type ObjectValidator = (
   object: KubeObject,
 ) => { object: KubeObject; errors: FieldError[] };
 
+/**
+ * A server-side default beyond kube-apiserver's own (e.g. one a newer
+ * Kubernetes release adds), applied to every write after the kind's defaults.
+ */
+export type Defaulter = (
+  resource: ResourceType,
+  object: KubeObject,
+  context: { operation: 'create' | 'update' },
+) => KubeObject | void;
+
 export interface ListOptions {
   namespace?: string;
   labels?: LabelRequirement[];
@@ -143,6 +153,7 @@ export class ObjectStore {
   private readonly historySize: number;
   private readonly watchers = new Set<Watcher>();
   private readonly listeners = new Set<(event: StoreEvent) => void>();
+  private readonly defaulters: Defaulter[] = [];
   private currentVersion = 1;
   private historyFloor = 1;
 
@@ -169,6 +180,18 @@ export class ObjectStore {
   subscribe(listener: (event: StoreEvent) => void): () => void {
     this.listeners.add(listener);
     return () => this.listeners.delete(listener);
+  }
+
+  /**
+   * Adds a server-side default, as a newer Kubernetes release or a mutating
+   * admission webhook would; returns a function that removes it.
+   */
+  addDefaulter(defaulter: Defaulter): () => void {
+    this.defaulters.push(defaulter);
+    return () => {
+      const index = this.defaulters.indexOf(defaulter);
+      if (index !== -1) this.defaulters.splice(index, 1);
+    };
   }
 
   get(
@@ -221,13 +244,16 @@ export class ObjectStore {
       options.limit && options.limit > 0 ? options.limit : undefined;
     const page = limit ? keys.slice(0, limit) : keys;
     const remaining = keys.length - page.length;
+    // kube-apiserver counts what is left only for an unfiltered list.
+    const filtered =
+      (options.labels ?? []).length > 0 || (options.fields ?? []).length > 0;
     return {
       items: page.map(key => bucket.entries.get(key)!.json),
       resourceVersion: this.resourceVersion,
       ...(remaining > 0
         ? {
             continueToken: this.encodeContinue(page[page.length - 1]),
-            remainingItemCount: remaining,
+            ...(filtered ? {} : { remainingItemCount: remaining }),
           }
         : {}),
     };
@@ -255,6 +281,10 @@ export class ObjectStore {
     if (!metadata.name && metadata.generateName) {
       metadata.name = `${metadata.generateName}${randomSuffix()}`;
     }
+    // Set before defaulting and validation, as the real server's BeforeCreate
+    // does (a Job's generated selector holds its uid).
+    const uid = randomUUID();
+    const creationTimestamp = this.timestamp();
     const candidate: KubeObject = {
       ...body,
       apiVersion: apiVersionOf(resource),
@@ -267,9 +297,11 @@ export class ObjectStore {
     if (this.isNamespace(resource)) {
       candidate.status = { phase: 'Active' };
     }
+    candidate.metadata = { ...candidate.metadata, uid, creationTimestamp };
     const object = this.validated(
       resource,
       this.withNamespaceLabel(resource, candidate),
+      'create',
     );
     const name = object.metadata.name!;
     const key = objectKey(object.metadata.namespace, name);
@@ -278,8 +310,8 @@ export class ObjectStore {
     }
     object.metadata = {
       ...object.metadata,
-      uid: randomUUID(),
-      creationTimestamp: this.timestamp(),
+      uid,
+      creationTimestamp,
       ...(this.tracksGeneration(resource) ? { generation: 1 } : {}),
     };
     delete object.metadata.deletionTimestamp;
@@ -309,23 +341,28 @@ export class ObjectStore {
         'the object has been modified; please apply your changes to the latest version and try again',
       );
     }
+    const metadata = {
+      ...body.metadata,
+      name,
+      namespace: existing.metadata.namespace,
+      uid: existing.metadata.uid,
+      creationTimestamp: existing.metadata.creationTimestamp,
+      deletionTimestamp: existing.metadata.deletionTimestamp,
+      generation: existing.metadata.generation,
+    };
     let candidate: KubeObject;
     if (options.subresource === 'status') {
-      candidate = { ...existing, status: body.status };
+      // A custom resource's /status takes the status alone; a built-in
+      // kind's keeps metadata changes too and resets only the spec.
+      candidate = resource.schema
+        ? { ...existing, status: body.status }
+        : { ...existing, metadata, status: body.status };
     } else {
       candidate = {
         ...body,
         apiVersion: existing.apiVersion,
         kind: existing.kind,
-        metadata: {
-          ...body.metadata,
-          name,
-          namespace: existing.metadata.namespace,
-          uid: existing.metadata.uid,
-          creationTimestamp: existing.metadata.creationTimestamp,
-          deletionTimestamp: existing.metadata.deletionTimestamp,
-          generation: existing.metadata.generation,
-        },
+        metadata,
       };
       if (resource.subresources.status) {
         candidate.status = existing.status;
@@ -335,6 +372,7 @@ export class ObjectStore {
     const object = this.validated(
       resource,
       this.withNamespaceLabel(resource, candidate),
+      'update',
     );
     if (
       isDeepStrictEqual(
@@ -562,8 +600,19 @@ export class ObjectStore {
     }
   }
 
-  private validated(resource: ResourceType, input: KubeObject): KubeObject {
-    const candidate = resource.normalize ? resource.normalize(input) : input;
+  private validated(
+    resource: ResourceType,
+    input: KubeObject,
+    operation: 'create' | 'update',
+  ): KubeObject {
+    let candidate = resource.normalize ? resource.normalize(input) : input;
+    if (resource.defaults) {
+      candidate = resource.defaults(candidate, { operation });
+    }
+    for (const defaulter of this.defaulters) {
+      const copy = structuredClone(candidate);
+      candidate = defaulter(resource, copy, { operation }) ?? copy;
+    }
     const name =
       candidate.metadata?.name ?? candidate.metadata?.generateName ?? '';
     const result = this.options.validate

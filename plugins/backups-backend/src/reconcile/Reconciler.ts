@@ -463,6 +463,9 @@ export class Reconciler {
         await this.connections.request(() =>
           api.replace({
             ...object,
+            // Kinds without a status subresource (Velero's) store the status
+            // a replace sends: keep what their controller wrote.
+            ...('status' in existing ? { status: existing.status } : {}),
             metadata: {
               ...object.metadata,
               resourceVersion: existing.metadata?.resourceVersion,
@@ -473,7 +476,40 @@ export class Reconciler {
       result.updated.push({ ...ref, changedFields });
       return;
     }
-    const taken = await this.connections
+    // Create straight away: the name is free unless an object we do not
+    // manage (which no managed-by listing shows) or one managed for another
+    // entity holds it; the server's 409 says so, and only then do we look.
+    // A dry run writes nothing, so it has to look first.
+    if (dryRun) {
+      const taken = await this.readObject(api, ref);
+      if (taken) {
+        result.objectErrors.push(nameTakenError(ref, taken));
+        return;
+      }
+    } else {
+      try {
+        await this.connections.request(() =>
+          api.create(object as k8s.KubernetesObject),
+        );
+      } catch (error) {
+        if (statusCode(error) !== 409) throw error;
+        const taken = await this.readObject(api, ref);
+        result.objectErrors.push(
+          taken
+            ? nameTakenError(ref, taken)
+            : { object: ref, message: errorMessage(error) },
+        );
+        return;
+      }
+    }
+    result.created.push(ref);
+  }
+
+  private readObject(
+    api: k8s.KubernetesObjectApi,
+    ref: ObjectRef,
+  ): Promise<k8s.KubernetesObject | undefined> {
+    return this.connections
       .request(() =>
         api.read({
           apiVersion: ref.apiVersion,
@@ -485,23 +521,20 @@ export class Reconciler {
         if (statusCode(error) === 404) return undefined;
         throw error;
       });
-    if (taken) {
-      const managedBy =
-        taken.metadata?.labels?.[MANAGED_OBJECT_LABELS.managedBy];
-      result.objectErrors.push({
-        object: ref,
-        message:
-          managedBy === MANAGED_BY_VALUE
-            ? `${ref.kind} ${ref.name} already exists and is managed for another entity; left alone`
-            : `${ref.kind} ${ref.name} already exists and is not managed by ${MANAGED_BY_VALUE}; left alone`,
-      });
-      return;
-    }
-    if (!dryRun) {
-      await this.connections.request(() =>
-        api.create(object as k8s.KubernetesObject),
-      );
-    }
-    result.created.push(ref);
   }
+}
+
+/** Why a planned object could not be created: its name is taken. */
+function nameTakenError(
+  ref: ObjectRef,
+  taken: k8s.KubernetesObject,
+): ObjectError {
+  const managedBy = taken.metadata?.labels?.[MANAGED_OBJECT_LABELS.managedBy];
+  return {
+    object: ref,
+    message:
+      managedBy === MANAGED_BY_VALUE
+        ? `${ref.kind} ${ref.name} already exists and is managed for another entity; left alone`
+        : `${ref.kind} ${ref.name} already exists and is not managed by ${MANAGED_BY_VALUE}; left alone`,
+  };
 }

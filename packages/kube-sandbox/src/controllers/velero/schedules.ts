@@ -124,8 +124,11 @@ export function scheduleController(
     }
     const status = { ...((schedule.status ?? {}) as Fields) };
     const now = rt.now();
-    if (spec.skipImmediately === true) status.lastSkipped = rt.timestamp(now);
-    if (spec.skipImmediately !== false) spec.skipImmediately = false;
+    // Velero consumes a true skipImmediately and leaves it alone otherwise.
+    if (spec.skipImmediately === true) {
+      status.lastSkipped = rt.timestamp(now);
+      spec.skipImmediately = false;
+    }
 
     const parsed = validateVeleroSchedule(spec.schedule);
     if (parsed.errors) {

@@ -1,4 +1,5 @@
 import { managedMetadata, NAME_LIMITS, objectName } from '../naming';
+import { explicitContainerFields } from '../containers';
 import { LayerPlan, PlanContext, PlannedObject } from '../types';
 import {
   DUMP_MOUNT_PATH,
@@ -63,13 +64,11 @@ function container(options: {
   return {
     name: options.name,
     image: options.image,
-    imagePullPolicy: 'IfNotPresent',
+    ...explicitContainerFields(options.image),
     command: ['/bin/sh', '-c', options.script],
     env: options.env,
     resources,
     securityContext: containerSecurityContext,
-    terminationMessagePolicy: 'File',
-    terminationMessagePath: '/dev/termination-log',
     volumeMounts: [
       { name: DUMPS_VOLUME, mountPath: DUMP_MOUNT_PATH },
       { name: TMP_VOLUME, mountPath: '/tmp' },

@@ -208,6 +208,12 @@ describe('planVolumeSnapshotLayer', () => {
         CronJob.spec.jobTemplate.spec.template.spec.containers;
       expect(container.image).toBe(TEST_SNAPSHOT_JOB_IMAGE);
       expect(container.command).toEqual(['/bin/sh', '-c', SNAPSHOT_SCRIPT]);
+      // Stated, not left to the server's defaults.
+      expect(container).toMatchObject({
+        imagePullPolicy: expect.stringMatching(/^(Always|IfNotPresent)$/),
+        terminationMessagePath: '/dev/termination-log',
+        terminationMessagePolicy: 'File',
+      });
     });
 
     it('grants only what the script needs, in that namespace only', () => {
@@ -244,7 +250,9 @@ describe('planVolumeSnapshotLayer', () => {
         }),
       );
       expect(envOf(CronJob)).toEqual({
-        NAMESPACE: { fieldRef: { fieldPath: 'metadata.namespace' } },
+        NAMESPACE: {
+          fieldRef: { apiVersion: 'v1', fieldPath: 'metadata.namespace' },
+        },
         PVC_NAMES: 'orders-data,orders-logs',
         SNAPSHOT_CLASS: 'csi-hostpath-snapclass',
         RETENTION_COUNT: '10',

@@ -3,6 +3,7 @@ import { NAME_LIMITS, managedMetadata, objectName } from '../naming';
 import { LayerPlan, PlanContext, PlannedObject } from '../types';
 import { toLabelSelector } from '../labelSelector';
 import { SNAPSHOT_SCRIPT } from './snapshotScript';
+import { explicitContainerFields } from '../containers';
 
 /** How long the Job waits for each VolumeSnapshot to become readyToUse. */
 export const SNAPSHOT_READY_TIMEOUT_SECONDS = 600;
@@ -140,7 +141,9 @@ function planSnapshotCronJob(ctx: PlanContext): PlannedObject[] {
   const env: Array<Record<string, unknown>> = [
     {
       name: 'NAMESPACE',
-      valueFrom: { fieldRef: { fieldPath: 'metadata.namespace' } },
+      valueFrom: {
+        fieldRef: { apiVersion: 'v1', fieldPath: 'metadata.namespace' },
+      },
     },
     snapshots.pvcs.type === 'names'
       ? { name: 'PVC_NAMES', value: snapshots.pvcs.names.join(',') }
@@ -199,6 +202,7 @@ function planSnapshotCronJob(ctx: PlanContext): PlannedObject[] {
                 {
                   name: 'snapshot',
                   image: ctx.volumeSnapshots.image,
+                  ...explicitContainerFields(ctx.volumeSnapshots.image),
                   command: ['/bin/sh', '-c', SNAPSHOT_SCRIPT],
                   env,
                   resources: {
