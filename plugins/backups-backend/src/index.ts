@@ -6,7 +6,10 @@
  */
 
 export { backupsPlugin as default } from './plugin';
-export { backupsServiceRef } from './service/BackupsService';
+export { backupsServiceRef } from './service/backupsServiceRef';
+export { backupsConfigServiceRef } from './config/backupsConfigServiceRef';
+export { clusterConnectionsServiceRef } from './cluster/clusterConnectionsServiceRef';
+export type { ClusterConnections } from './cluster/ClusterConnections';
 export type { BackupsService } from './service/BackupsService';
 export { readBackupsConfig } from './config/readBackupsConfig';
 export type { BackupsConfig, ClusterConfig } from './config/readBackupsConfig';

@@ -3,9 +3,9 @@ import {
   createBackendPlugin,
 } from '@backstage/backend-plugin-api';
 import { backupsPermissions } from '@backups-for-backstage/plugin-backups-common';
-import { readBackupsConfig } from './config/readBackupsConfig';
+import { backupsConfigServiceRef } from './config/backupsConfigServiceRef';
 import { createRouter } from './router';
-import { backupsServiceRef } from './service/BackupsService';
+import { backupsServiceRef } from './service/backupsServiceRef';
 
 /** The scheduler task that reconciles every entity. */
 export const RECONCILE_TASK_ID = 'backups-reconcile';
@@ -26,7 +26,7 @@ export const backupsPlugin = createBackendPlugin({
         permissionsRegistry: coreServices.permissionsRegistry,
         auditor: coreServices.auditor,
         scheduler: coreServices.scheduler,
-        config: coreServices.rootConfig,
+        config: backupsConfigServiceRef,
         backups: backupsServiceRef,
       },
       async init({
@@ -43,7 +43,7 @@ export const backupsPlugin = createBackendPlugin({
         httpRouter.use(
           await createRouter({ httpAuth, permissions, auditor, backups }),
         );
-        const { reconcile } = readBackupsConfig(config);
+        const { reconcile } = config;
         await scheduler.scheduleTask({
           id: RECONCILE_TASK_ID,
           frequency: reconcile.frequency,

@@ -32,3 +32,4 @@ export {
 } from './cron/goDuration';
 export { goQuote } from './cron/goQuote';
 export * from './quantity';
+export * from './api';

@@ -9,7 +9,22 @@ import {
   parseObjectName,
   resolvePolicy,
 } from '@backups-for-backstage/plugin-backups-common';
-import { DumpStorage } from '../plan/types';
+
+/**
+ * Where database dumps are written.
+ *
+ * @public
+ */
+export type DumpStorage =
+  | { type: 'pvc'; claimName: string }
+  | {
+      type: 's3';
+      bucket: string;
+      prefix?: string;
+      endpoint?: string;
+      /** A Secret in the workload namespace with AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY. */
+      credentialsSecret: string;
+    };
 
 /**
  * How the plugin reaches one cluster.

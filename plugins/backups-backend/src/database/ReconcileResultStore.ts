@@ -3,38 +3,18 @@ import {
   resolvePackagePath,
 } from '@backstage/backend-plugin-api';
 import { Knex } from 'knex';
-import { EntityReconcileResult } from '../reconcile/Reconciler';
+import {
+  ReconcileRecord,
+  ReconcileTrigger,
+} from '@backups-for-backstage/plugin-backups-common';
+
+export { isSuccessful } from '@backups-for-backstage/plugin-backups-common';
+export type {
+  ReconcileRecord,
+  ReconcileTrigger,
+} from '@backups-for-backstage/plugin-backups-common';
 
 const TABLE = 'backups_reconcile_results';
-
-/** What started a reconcile. */
-export type ReconcileTrigger = 'schedule' | 'request';
-
-/** A recorded reconcile of one entity. */
-export interface ReconcileRecord {
-  trigger: ReconcileTrigger;
-  startedAt: string;
-  finishedAt: string;
-  /** False when the entity had annotation errors or any cluster or object failed. */
-  succeeded: boolean;
-  result: EntityReconcileResult;
-}
-
-/**
- * Whether a result is free of annotation errors, object errors and errors of
- * the clusters the entity targets. An unreachable cluster the entity does not
- * target only delays the clean-up of what it left there (retried every run).
- */
-export function isSuccessful(result: EntityReconcileResult): boolean {
-  return (
-    result.state !== 'invalid' &&
-    result.clusters.every(
-      cluster =>
-        !(cluster.error && cluster.targeted) &&
-        cluster.objectErrors.length === 0,
-    )
-  );
-}
 
 interface Row {
   entity_ref: string;

@@ -1,33 +1,16 @@
 import { Entity, getCompoundEntityRef } from '@backstage/catalog-model';
 import {
-  AnnotationError,
-  BackupLayer,
+  ClusterPlan,
+  EntityPlan,
   parseProtectionIntent,
 } from '@backups-for-backstage/plugin-backups-common';
 import { BackupsConfig, toIntentContext } from '../config/readBackupsConfig';
 import { planDatabaseLayer } from './database/planDatabaseLayer';
-import { PlanContext, PlannedObject } from './types';
+import { PlanContext } from './types';
 import { planVeleroLayer } from './velero/planVeleroLayer';
 import { planVolumeSnapshotLayer } from './volumeSnapshots/planVolumeSnapshotLayer';
 
-/** What one cluster should hold for an entity. */
-export interface ClusterPlan {
-  cluster: string;
-  objects: PlannedObject[];
-  /** The Job a restore of the database layer runs (not applied by reconcile). */
-  restoreJob?: PlannedObject;
-}
-
-/** An entity's plan: per cluster the desired objects, or why there are none. */
-export type EntityPlan =
-  | { state: 'not-opted-in'; entityRef: string }
-  | { state: 'invalid'; entityRef: string; errors: AnnotationError[] }
-  | {
-      state: 'planned';
-      entityRef: string;
-      layers: BackupLayer[];
-      clusters: ClusterPlan[];
-    };
+export type { ClusterPlan, EntityPlan };
 
 /** Facts about a cluster the planner cannot know from config alone. */
 export interface ClusterFacts {

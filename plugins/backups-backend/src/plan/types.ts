@@ -2,20 +2,12 @@ import { CompoundEntityRef } from '@backstage/catalog-model';
 import {
   BackupLayer,
   DatabaseEngine,
+  PlannedObject,
   ProtectionIntent,
 } from '@backups-for-backstage/plugin-backups-common';
+import { DumpStorage } from '../config/readBackupsConfig';
 
-/** Where database dumps are written. */
-export type DumpStorage =
-  | { type: 'pvc'; claimName: string }
-  | {
-      type: 's3';
-      bucket: string;
-      prefix?: string;
-      endpoint?: string;
-      /** A Secret in the workload namespace with AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY. */
-      credentialsSecret: string;
-    };
+export type { DumpStorage, PlannedObject };
 
 /** What the planner knows of one target cluster. */
 export interface PlanCluster {
@@ -38,19 +30,6 @@ export interface PlanContext {
     storage: DumpStorage;
   };
   volumeSnapshots: { image: string };
-}
-
-/** A Kubernetes object the plan wants in a cluster. */
-export interface PlannedObject {
-  apiVersion: string;
-  kind: string;
-  metadata: {
-    name: string;
-    namespace?: string;
-    labels: Record<string, string>;
-    annotations: Record<string, string>;
-  };
-  [field: string]: unknown;
 }
 
 /** A layer's planned objects. */

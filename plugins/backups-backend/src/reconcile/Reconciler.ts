@@ -6,107 +6,47 @@ import {
   stringifyEntityRef,
 } from '@backstage/catalog-model';
 import {
-  AnnotationError,
-  ENTITY_REF_ANNOTATION,
+  ClusterReconcileResult,
+  EntityReconcileResult,
   MANAGED_BY_VALUE,
   MANAGED_OBJECT_LABELS,
+  ObjectError,
+  ObjectRef,
 } from '@backups-for-backstage/plugin-backups-common';
 import * as k8s from '@kubernetes/client-node';
-import { BackupsConfig, ClusterConfig } from '../config/readBackupsConfig';
-import { labelValue } from '../plan/naming';
-import { ClusterFacts, EntityPlan, planEntity } from '../plan/planEntity';
-import { PlannedObject } from '../plan/types';
+import { ClusterConnections, ServedApis } from '../cluster/ClusterConnections';
 import {
-  ClusterConnections,
-  groupByEntity,
-  LiveObjects,
-  ServedApis,
-} from './ClusterConnections';
+  ClusterSnapshot,
+  entitiesWithObjects,
+  listEntityObjects,
+  readClusters,
+} from '../cluster/clusterSnapshot';
 import {
-  differingPaths,
   errorMessage,
   keyOf,
-  ObjectRef,
+  LiveObjects,
   refOf,
   statusCode,
-} from './objects';
+} from '../cluster/objects';
+import { BackupsConfig, ClusterConfig } from '../config/readBackupsConfig';
+import { ClusterFacts, EntityPlan, planEntity } from '../plan/planEntity';
+import { PlannedObject } from '../plan/types';
+import { differingPaths } from './diff';
 
-export type { ObjectRef } from './objects';
-export { MANAGED_KINDS } from './ClusterConnections';
-
-/** A problem with one object (e.g. its name is taken by an unmanaged object). */
-export interface ObjectError {
-  object: ObjectRef;
-  message: string;
-}
-
-/** An object that differs from its plan, and where. */
-export interface ObjectUpdate extends ObjectRef {
-  /** Dotted paths of the planned fields whose live value differs. */
-  changedFields: string[];
-}
-
-/** What reconcile did (or, in a dry run, would do) in one cluster. */
-export interface ClusterReconcileResult {
-  cluster: string;
-  /**
-   * Whether the entity wants objects in this cluster. Untargeted clusters are
-   * reconciled too, to delete what the entity left there.
-   */
-  targeted: boolean;
-  created: ObjectRef[];
-  updated: ObjectUpdate[];
-  deleted: ObjectRef[];
-  unchanged: ObjectRef[];
-  /** Per-object problems; the other objects were still reconciled. */
-  objectErrors: ObjectError[];
-  /** Set when the cluster could not be reconciled (unreachable, 5xx, timeout). */
-  error?: string;
-}
-
-/** What reconcile did for one entity. */
-export interface EntityReconcileResult {
-  entityRef: string;
-  /**
-   * The plan's state; `invalid` entities get nothing applied or deleted;
-   * `removed`: the entity left the catalog (or the opt-in), its objects go.
-   */
-  state: 'planned' | 'not-opted-in' | 'invalid' | 'removed';
-  dryRun: boolean;
-  /** The annotation errors of an invalid entity. */
-  errors?: AnnotationError[];
-  clusters: ClusterReconcileResult[];
-}
-
-/**
- * Every managed object of every cluster, read once for a whole reconcile run
- * so that each entity does not list them again.
- */
-export interface ClusterSnapshot {
-  /** Whether `objectsByEntity` holds every managed object (a fleet run). */
-  listed: boolean;
-  clusters: Map<
-    string,
-    | { served: ServedApis; objectsByEntity: Map<string, LiveObjects> }
-    | { error: string }
-  >;
-}
+export type {
+  ClusterReconcileResult,
+  EntityReconcileResult,
+  ObjectError,
+  ObjectRef,
+  ObjectUpdate,
+} from '@backups-for-backstage/plugin-backups-common';
+export type { ClusterSnapshot } from '../cluster/clusterSnapshot';
+export { managedSelector } from '../cluster/clusterSnapshot';
+export { MANAGED_KINDS } from '../cluster/managedKinds';
 
 interface Logger {
   info(message: string): void;
   warn(message: string): void;
-}
-
-/** The label selector of an entity's managed objects. */
-export function managedSelector(entity: CompoundEntityRef): string {
-  return [
-    `${MANAGED_OBJECT_LABELS.managedBy}=${MANAGED_BY_VALUE}`,
-    `${MANAGED_OBJECT_LABELS.entityKind}=${labelValue(
-      entity.kind.toLowerCase(),
-    )}`,
-    `${MANAGED_OBJECT_LABELS.entityNamespace}=${labelValue(entity.namespace)}`,
-    `${MANAGED_OBJECT_LABELS.entityName}=${labelValue(entity.name)}`,
-  ].join(',');
 }
 
 function emptyResult(
@@ -142,12 +82,19 @@ export class Reconciler {
   private readonly logger?: Logger;
   private readonly connections: ClusterConnections;
 
-  constructor(options: { config: BackupsConfig; logger?: Logger }) {
+  constructor(options: {
+    config: BackupsConfig;
+    logger?: Logger;
+    /** The plugin's shared connections; by default its own. */
+    connections?: ClusterConnections;
+  }) {
     this.config = options.config;
     this.logger = options.logger;
-    this.connections = new ClusterConnections({
-      requestTimeoutMs: options.config.reconcile.requestTimeoutMs,
-    });
+    this.connections =
+      options.connections ??
+      new ClusterConnections({
+        requestTimeoutMs: options.config.reconcile.requestTimeoutMs,
+      });
   }
 
   /**
@@ -160,13 +107,7 @@ export class Reconciler {
 
   /** The entity refs that own managed objects in any cluster of a snapshot. */
   static entitiesWithObjects(snapshot: ClusterSnapshot): Set<string> {
-    const refs = new Set<string>();
-    for (const cluster of snapshot.clusters.values()) {
-      if ('objectsByEntity' in cluster) {
-        for (const ref of cluster.objectsByEntity.keys()) refs.add(ref);
-      }
-    }
-    return refs;
+    return entitiesWithObjects(snapshot);
   }
 
   /** Reconciles one catalog entity in every configured cluster. */
@@ -276,31 +217,14 @@ export class Reconciler {
     return this.readClusters({ listObjects: false });
   }
 
-  private async readClusters(options: {
+  private readClusters(options: {
     listObjects: boolean;
   }): Promise<ClusterSnapshot> {
-    const clusters: ClusterSnapshot['clusters'] = new Map();
-    await Promise.all(
-      this.config.clusters.map(async cluster => {
-        try {
-          const served = await this.connections.servedApis(cluster);
-          const objects = options.listObjects
-            ? await this.connections.listManaged({
-                cluster,
-                served,
-                selector: `${MANAGED_OBJECT_LABELS.managedBy}=${MANAGED_BY_VALUE}`,
-              })
-            : [];
-          clusters.set(cluster.name, {
-            served,
-            objectsByEntity: groupByEntity(objects),
-          });
-        } catch (error) {
-          clusters.set(cluster.name, { error: errorMessage(error) });
-        }
-      }),
-    );
-    return { listed: options.listObjects, clusters };
+    return readClusters({
+      connections: this.connections,
+      clusters: this.config.clusters,
+      listObjects: options.listObjects,
+    });
   }
 
   private reconcileClusters(options: {
@@ -339,25 +263,6 @@ export class Reconciler {
     );
   }
 
-  private async listLive(options: {
-    cluster: ClusterConfig;
-    served: ServedApis;
-    entity: CompoundEntityRef;
-  }): Promise<LiveObjects> {
-    const objects = await this.connections.listManaged({
-      cluster: options.cluster,
-      served: options.served,
-      selector: managedSelector(options.entity),
-    });
-    const entityRef = stringifyEntityRef(options.entity);
-    // Labels may be shortened with a hash; the annotation has the full ref.
-    const owned = objects.filter(object => {
-      const owner = object.metadata?.annotations?.[ENTITY_REF_ANNOTATION];
-      return owner === undefined || owner === entityRef;
-    });
-    return new Map(owned.map(object => [keyOf(refOf(object)), object]));
-  }
-
   private async reconcileCluster(options: {
     cluster: ClusterConfig;
     served: ServedApis;
@@ -369,10 +274,15 @@ export class Reconciler {
   }): Promise<ClusterReconcileResult> {
     const { cluster, served, entity, desired, dryRun } = options;
     const result = emptyResult(cluster.name, options.targeted);
-    const api = this.connections.objectApi(cluster);
     try {
       const live =
-        options.live ?? (await this.listLive({ cluster, served, entity }));
+        options.live ??
+        (await listEntityObjects({
+          connections: this.connections,
+          cluster,
+          served,
+          entity,
+        }));
       const desiredKeys = new Set<string>();
       for (const object of desired) {
         const ref = refOf(object);
@@ -382,7 +292,7 @@ export class Reconciler {
             object,
             ref,
             live,
-            api,
+            cluster,
             dryRun,
             result,
           });
@@ -400,8 +310,8 @@ export class Reconciler {
         const ref = refOf(object);
         if (!dryRun) {
           await this.connections
-            .request(() =>
-              api.delete(
+            .request(cluster, ({ objects }) =>
+              objects.delete(
                 {
                   apiVersion: ref.apiVersion,
                   kind: ref.kind,
@@ -447,11 +357,11 @@ export class Reconciler {
     object: PlannedObject;
     ref: ObjectRef;
     live: LiveObjects;
-    api: k8s.KubernetesObjectApi;
+    cluster: ClusterConfig;
     dryRun: boolean;
     result: ClusterReconcileResult;
   }): Promise<void> {
-    const { object, ref, live, api, dryRun, result } = options;
+    const { object, ref, live, cluster, dryRun, result } = options;
     const existing = live.get(keyOf(ref));
     if (existing) {
       const changedFields = differingPaths(object, existing);
@@ -460,11 +370,11 @@ export class Reconciler {
         return;
       }
       if (!dryRun) {
-        await this.connections.request(() =>
-          api.replace({
+        await this.connections.request(cluster, ({ objects }) =>
+          objects.replace({
             ...object,
-            // Kinds without a status subresource (Velero's) store the status
-            // a replace sends: keep what their controller wrote.
+            // Kinds without a status subresource (Velero's) store the
+            // status a replace sends: keep what their controller wrote.
             ...('status' in existing ? { status: existing.status } : {}),
             metadata: {
               ...object.metadata,
@@ -481,19 +391,19 @@ export class Reconciler {
     // entity holds it; the server's 409 says so, and only then do we look.
     // A dry run writes nothing, so it has to look first.
     if (dryRun) {
-      const taken = await this.readObject(api, ref);
+      const taken = await this.readObject(cluster, ref);
       if (taken) {
         result.objectErrors.push(nameTakenError(ref, taken));
         return;
       }
     } else {
       try {
-        await this.connections.request(() =>
-          api.create(object as k8s.KubernetesObject),
+        await this.connections.request(cluster, ({ objects }) =>
+          objects.create(object as k8s.KubernetesObject),
         );
       } catch (error) {
         if (statusCode(error) !== 409) throw error;
-        const taken = await this.readObject(api, ref);
+        const taken = await this.readObject(cluster, ref);
         result.objectErrors.push(
           taken
             ? nameTakenError(ref, taken)
@@ -506,12 +416,12 @@ export class Reconciler {
   }
 
   private readObject(
-    api: k8s.KubernetesObjectApi,
+    cluster: ClusterConfig,
     ref: ObjectRef,
   ): Promise<k8s.KubernetesObject | undefined> {
     return this.connections
-      .request(() =>
-        api.read({
+      .request(cluster, ({ objects }) =>
+        objects.read({
           apiVersion: ref.apiVersion,
           kind: ref.kind,
           metadata: { name: ref.name, namespace: ref.namespace },

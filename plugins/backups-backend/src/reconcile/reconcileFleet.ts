@@ -7,10 +7,8 @@ import { Entity, stringifyEntityRef } from '@backstage/catalog-model';
 import { CatalogService } from '@backstage/plugin-catalog-node';
 import { BACKUPS_ANNOTATIONS } from '@backups-for-backstage/plugin-backups-common';
 import pLimit from 'p-limit';
-import {
-  isSuccessful,
-  ReconcileResultStore,
-} from '../database/ReconcileResultStore';
+import { isSuccessful } from '@backups-for-backstage/plugin-backups-common';
+import { ReconcileResultStore } from '../database/ReconcileResultStore';
 import { EntityReconcileResult, Reconciler } from './Reconciler';
 
 /** What one reconcile run of the whole catalog did. */

@@ -15,8 +15,8 @@ import { BackupsConfig, toIntentContext } from '../config/readBackupsConfig';
 import {
   isSuccessful,
   ReconcileRecord,
-  ReconcileResultStore,
-} from '../database/ReconcileResultStore';
+} from '@backups-for-backstage/plugin-backups-common';
+import { ReconcileResultStore } from '../database/ReconcileResultStore';
 import { Reconciler } from '../reconcile/Reconciler';
 import { reconcileFleet } from '../reconcile/reconcileFleet';
 import type { BackupsService, EntityPlanPreview } from './BackupsService';

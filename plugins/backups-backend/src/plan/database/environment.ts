@@ -1,4 +1,5 @@
 import { DatabaseIntent } from '@backups-for-backstage/plugin-backups-common';
+import { retentionEnvironment } from '../jobs';
 import { DumpStorage, PlanContext } from '../types';
 
 /** A container env var, as Kubernetes models them (value or secretKeyRef). */
@@ -42,21 +43,6 @@ function segment(value: string): string {
 export function entityDirectory(ctx: PlanContext): string {
   const { namespace, kind, name } = ctx.entity;
   return [namespace, kind, name].map(segment).join('/');
-}
-
-/** RETENTION_COUNT or RETENTION_MAX_AGE_SECONDS. */
-export function retentionEnvironment(
-  retention: DatabaseIntent['retention'],
-): EnvVar[] {
-  if (retention.type === 'count') {
-    return [{ name: 'RETENTION_COUNT', value: String(retention.count) }];
-  }
-  return [
-    {
-      name: 'RETENTION_MAX_AGE_SECONDS',
-      value: String(Math.ceil(retention.maxAge.milliseconds / 1000)),
-    },
-  ];
 }
 
 function requireDatabase(ctx: PlanContext): DatabaseIntent {

@@ -1,5 +1,11 @@
 import { managedMetadata, NAME_LIMITS, objectName } from '../naming';
 import { explicitContainerFields } from '../containers';
+import {
+  CRON_JOB_POLICY,
+  RESTRICTED_CONTAINER_SECURITY_CONTEXT,
+  RESTRICTED_POD_SECURITY_CONTEXT,
+  STARTING_DEADLINE_SECONDS,
+} from '../jobs';
 import { LayerPlan, PlanContext, PlannedObject } from '../types';
 import {
   DUMP_MOUNT_PATH,
@@ -18,7 +24,7 @@ import {
 /** How long one dump (or restore) may run before Kubernetes stops it. */
 export const DUMP_ACTIVE_DEADLINE_SECONDS = 3600;
 /** A run missed by more than this (controller down) is skipped, not run late. */
-export const DUMP_STARTING_DEADLINE_SECONDS = 600;
+export const DUMP_STARTING_DEADLINE_SECONDS = STARTING_DEADLINE_SECONDS;
 
 /*
  * The official postgres, mysql, mariadb and mongo images start as root only so
@@ -33,18 +39,11 @@ export const DUMP_STARTING_DEADLINE_SECONDS = 600;
 const RUN_AS = 999;
 
 const podSecurityContext = {
-  runAsNonRoot: true,
+  ...RESTRICTED_POD_SECURITY_CONTEXT,
   runAsUser: RUN_AS,
   runAsGroup: RUN_AS,
   fsGroup: RUN_AS,
   fsGroupChangePolicy: 'OnRootMismatch',
-  seccompProfile: { type: 'RuntimeDefault' },
-};
-
-const containerSecurityContext = {
-  allowPrivilegeEscalation: false,
-  readOnlyRootFilesystem: true,
-  capabilities: { drop: ['ALL'] },
 };
 
 const resources = {
@@ -68,7 +67,7 @@ function container(options: {
     command: ['/bin/sh', '-c', options.script],
     env: options.env,
     resources,
-    securityContext: containerSecurityContext,
+    securityContext: RESTRICTED_CONTAINER_SECURITY_CONTEXT,
     volumeMounts: [
       { name: DUMPS_VOLUME, mountPath: DUMP_MOUNT_PATH },
       { name: TMP_VOLUME, mountPath: '/tmp' },
@@ -163,10 +162,7 @@ export function planDatabaseLayer(
     metadata: cronJobMetadata,
     spec: {
       schedule: database.schedule,
-      concurrencyPolicy: 'Forbid',
-      startingDeadlineSeconds: DUMP_STARTING_DEADLINE_SECONDS,
-      successfulJobsHistoryLimit: 3,
-      failedJobsHistoryLimit: 3,
+      ...CRON_JOB_POLICY,
       suspend: false,
       jobTemplate: {
         metadata: templateMetadata,

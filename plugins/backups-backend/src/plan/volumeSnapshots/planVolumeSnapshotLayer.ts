@@ -1,9 +1,18 @@
-import { Retention } from '@backups-for-backstage/plugin-backups-common';
+import {
+  MANAGED_OBJECT_LABELS,
+  Retention,
+} from '@backups-for-backstage/plugin-backups-common';
 import { NAME_LIMITS, managedMetadata, objectName } from '../naming';
 import { LayerPlan, PlanContext, PlannedObject } from '../types';
 import { toLabelSelector } from '../labelSelector';
 import { SNAPSHOT_SCRIPT } from './snapshotScript';
 import { explicitContainerFields } from '../containers';
+import {
+  CRON_JOB_POLICY,
+  RESTRICTED_CONTAINER_SECURITY_CONTEXT,
+  RESTRICTED_POD_SECURITY_CONTEXT,
+  retentionEnvironment,
+} from '../jobs';
 
 /** How long the Job waits for each VolumeSnapshot to become readyToUse. */
 export const SNAPSHOT_READY_TIMEOUT_SECONDS = 600;
@@ -151,20 +160,13 @@ function planSnapshotCronJob(ctx: PlanContext): PlannedObject[] {
     ...(snapshots.className
       ? [{ name: 'SNAPSHOT_CLASS', value: snapshots.className }]
       : []),
-    snapshots.retention.type === 'count'
-      ? { name: 'RETENTION_COUNT', value: String(snapshots.retention.count) }
-      : {
-          name: 'RETENTION_MAX_AGE_SECONDS',
-          value: String(
-            Math.max(
-              1,
-              Math.ceil(snapshots.retention.maxAge.milliseconds / 1000),
-            ),
-          ),
-        },
-    { name: 'ENTITY_KIND', value: labels['backups/entity-kind'] },
-    { name: 'ENTITY_NAMESPACE', value: labels['backups/entity-namespace'] },
-    { name: 'ENTITY_NAME', value: labels['backups/entity-name'] },
+    ...retentionEnvironment(snapshots.retention),
+    { name: 'ENTITY_KIND', value: labels[MANAGED_OBJECT_LABELS.entityKind] },
+    {
+      name: 'ENTITY_NAMESPACE',
+      value: labels[MANAGED_OBJECT_LABELS.entityNamespace],
+    },
+    { name: 'ENTITY_NAME', value: labels[MANAGED_OBJECT_LABELS.entityName] },
     { name: 'ENTITY_REF', value: ctx.entityRef },
     {
       name: 'READY_TIMEOUT_SECONDS',
@@ -180,10 +182,7 @@ function planSnapshotCronJob(ctx: PlanContext): PlannedObject[] {
     metadata: metadata(),
     spec: {
       schedule: snapshots.schedule,
-      concurrencyPolicy: 'Forbid',
-      startingDeadlineSeconds: 600,
-      successfulJobsHistoryLimit: 3,
-      failedJobsHistoryLimit: 3,
+      ...CRON_JOB_POLICY,
       jobTemplate: {
         metadata: { labels: { ...labels } },
         spec: {
@@ -194,10 +193,7 @@ function planSnapshotCronJob(ctx: PlanContext): PlannedObject[] {
             spec: {
               serviceAccountName: name,
               restartPolicy: 'Never',
-              securityContext: {
-                runAsNonRoot: true,
-                seccompProfile: { type: 'RuntimeDefault' },
-              },
+              securityContext: RESTRICTED_POD_SECURITY_CONTEXT,
               containers: [
                 {
                   name: 'snapshot',
@@ -209,11 +205,7 @@ function planSnapshotCronJob(ctx: PlanContext): PlannedObject[] {
                     requests: { cpu: '10m', memory: '64Mi' },
                     limits: { memory: '256Mi' },
                   },
-                  securityContext: {
-                    allowPrivilegeEscalation: false,
-                    readOnlyRootFilesystem: true,
-                    capabilities: { drop: ['ALL'] },
-                  },
+                  securityContext: RESTRICTED_CONTAINER_SECURITY_CONTEXT,
                   volumeMounts: [{ name: 'tmp', mountPath: '/tmp' }],
                 },
               ],

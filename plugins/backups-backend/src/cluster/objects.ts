@@ -1,10 +1,11 @@
-/** Identifies one Kubernetes object. */
-export interface ObjectRef {
-  apiVersion: string;
-  kind: string;
-  namespace?: string;
-  name: string;
-}
+import { ObjectRef } from '@backups-for-backstage/plugin-backups-common';
+import * as k8s from '@kubernetes/client-node';
+import { ENTITY_REF_ANNOTATION } from '@backups-for-backstage/plugin-backups-common';
+
+export type { ObjectRef };
+
+/** Managed objects keyed by `keyOf(refOf(object))`. */
+export type LiveObjects = Map<string, k8s.KubernetesObject>;
 
 /** The identity of an object, as written in a plan or read from a cluster. */
 export function refOf(object: {
@@ -25,8 +26,6 @@ export function refOf(object: {
 export function keyOf(ref: ObjectRef): string {
   return `${ref.apiVersion}|${ref.kind}|${ref.namespace ?? ''}|${ref.name}`;
 }
-
-export { differingPaths } from './diff';
 
 /** The HTTP status of a client-node ApiException, if it is one. */
 export function statusCode(error: unknown): number | undefined {
@@ -52,4 +51,22 @@ export function errorMessage(error: unknown): string {
     return `HTTP ${code}${message ? `: ${message}` : ''}`;
   }
   return error instanceof Error ? error.message : String(error);
+}
+
+/** Groups managed objects by the full entity ref their annotation names. */
+export function groupByEntity(
+  objects: k8s.KubernetesObject[],
+): Map<string, LiveObjects> {
+  const byEntity = new Map<string, LiveObjects>();
+  for (const object of objects) {
+    const entityRef = object.metadata?.annotations?.[ENTITY_REF_ANNOTATION];
+    if (!entityRef) continue;
+    let live = byEntity.get(entityRef);
+    if (!live) {
+      live = new Map();
+      byEntity.set(entityRef, live);
+    }
+    live.set(keyOf(refOf(object)), object);
+  }
+  return byEntity;
 }
