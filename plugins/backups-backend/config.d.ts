@@ -132,6 +132,12 @@ export interface Config {
       namespacePrefix?: string;
     };
 
+    /** How backups are judged. */
+    status?: {
+      /** A layer whose last N runs failed is `failing`. Default 3. */
+      failingAfter?: number;
+    };
+
     /** The reconciler that applies entities' plans to their clusters. */
     reconcile?: {
       /**

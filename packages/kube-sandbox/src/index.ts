@@ -22,3 +22,4 @@ export {
   UNRECORDED_METADATA,
 } from './realApiserver';
 export type { RealApiserverRecording } from './realApiserver';
+export { eventually } from './eventually';

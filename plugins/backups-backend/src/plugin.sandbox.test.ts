@@ -143,4 +143,45 @@ describe('backups backend plugin with sandbox clusters', () => {
       [],
     );
   });
+
+  it('answers status, restore points and the overview from the watch caches, as the OpenAPI spec says', async () => {
+    const server = await startBackend({ runTasksOnStartup: true });
+    const status = await request(server).get(
+      '/api/backups/entities/component/default/orders/status',
+    );
+    expect(status.status).toBe(200);
+    expect(status.body).toMatchObject({
+      entityRef: 'component:default/orders',
+      policy: 'gold',
+      rpo: { target: '1h', targetMs: 3_600_000 },
+    });
+    expect(
+      status.body.layers.map((l: { cluster: string }) => l.cluster),
+    ).toEqual(['a', 'a', 'a', 'b', 'b', 'b']);
+    const entityStatus = openApiSchema('EntityStatus');
+    expect(entityStatus(status.body) || entityStatus.errors).toBe(true);
+
+    const points = await request(server).get(
+      '/api/backups/entities/component/default/orders/restore-points?layer=velero',
+    );
+    expect(points.status).toBe(200);
+    const restorePoints = openApiSchema('RestorePointList');
+    expect(restorePoints(points.body) || restorePoints.errors).toBe(true);
+
+    const overview = await request(server).get(
+      '/api/backups/overview?owner=team-a',
+    );
+    expect(overview.status).toBe(200);
+    expect(
+      overview.body.items
+        .map((row: { entityRef: string }) => row.entityRef)
+        .sort(),
+    ).toEqual(['component:default/orders', 'component:default/payments']);
+    const page = openApiSchema('OverviewPage');
+    expect(page(overview.body) || page.errors).toBe(true);
+    const nobody = await request(server).get(
+      '/api/backups/overview?owner=group:default/nobody',
+    );
+    expect(nobody.body).toMatchObject({ items: [], totalCount: 0 });
+  });
 });

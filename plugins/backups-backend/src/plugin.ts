@@ -6,6 +6,7 @@ import { backupsPermissions } from '@backups-for-backstage/plugin-backups-common
 import { backupsConfigServiceRef } from './config/backupsConfigServiceRef';
 import { createRouter } from './router';
 import { backupsServiceRef } from './service/backupsServiceRef';
+import { statusServiceRef } from './status/statusServiceRef';
 
 /** The scheduler task that reconciles every entity. */
 export const RECONCILE_TASK_ID = 'backups-reconcile';
@@ -28,6 +29,7 @@ export const backupsPlugin = createBackendPlugin({
         scheduler: coreServices.scheduler,
         config: backupsConfigServiceRef,
         backups: backupsServiceRef,
+        status: statusServiceRef,
       },
       async init({
         httpAuth,
@@ -38,10 +40,17 @@ export const backupsPlugin = createBackendPlugin({
         scheduler,
         config,
         backups,
+        status,
       }) {
         permissionsRegistry.addPermissions(backupsPermissions);
         httpRouter.use(
-          await createRouter({ httpAuth, permissions, auditor, backups }),
+          await createRouter({
+            httpAuth,
+            permissions,
+            auditor,
+            backups,
+            status,
+          }),
         );
         const { reconcile } = config;
         await scheduler.scheduleTask({

@@ -9,6 +9,7 @@ import express from 'express';
 import request from 'supertest';
 import { createRouter } from './router';
 import { BackupsService } from './service/BackupsService';
+import { StatusService } from './status/StatusService';
 import { ReconcileRecord } from './database/ReconcileResultStore';
 
 const ORDERS = { kind: 'component', namespace: 'default', name: 'orders' };
@@ -33,6 +34,12 @@ describe('createRouter', () => {
     reconcileEntity: jest.fn(),
     reconcileAll: jest.fn(),
   } satisfies Record<keyof BackupsService, jest.Mock>;
+  const status = {
+    getStatus: jest.fn(),
+    getRestorePoints: jest.fn(),
+    getOverview: jest.fn(),
+  } satisfies Record<keyof StatusService, jest.Mock>;
+  const services = { ...backups, ...status };
   const auditEvent = {
     success: jest.fn(),
     fail: jest.fn(),
@@ -47,6 +54,7 @@ describe('createRouter', () => {
       permissions: mockServices.permissions({ result }),
       auditor,
       backups,
+      status,
     });
     return express().use(router).use(mockErrorHandler());
   }
@@ -64,6 +72,19 @@ describe('createRouter', () => {
       diff: RECORD.result,
     });
     backups.reconcileEntity.mockResolvedValue(RECORD);
+    status.getRestorePoints.mockResolvedValue({
+      entityRef: 'component:default/orders',
+      restorePoints: [],
+    });
+    status.getOverview.mockImplementation(async options => ({
+      items: [...(await options.readable(['component:default/orders']))].map(
+        entityRef => ({ entityRef }),
+      ),
+      totalCount: 1,
+      offset: 0,
+      limit: 100,
+      stateCounts: {},
+    }));
   });
 
   it('passes the entity ref and the caller to the service', async () => {
@@ -82,6 +103,8 @@ describe('createRouter', () => {
     ['get', '/intent', 'backups.entity.read', 'getIntent'],
     ['get', '/plan', 'backups.reconcile', 'getPlan'],
     ['post', '/reconcile', 'backups.reconcile', 'reconcileEntity'],
+    ['get', '/status', 'backups.entity.read', 'getStatus'],
+    ['get', '/restore-points', 'backups.entity.read', 'getRestorePoints'],
   ] as const)(
     'answers 403 to %s %s when %s is denied, without calling the service',
     async (method, path, permission, operation) => {
@@ -93,7 +116,7 @@ describe('createRouter', () => {
       expect(response.body.error.message).toBe(
         `${permission} is not allowed on component:default/orders`,
       );
-      expect(backups[operation]).not.toHaveBeenCalled();
+      expect(services[operation]).not.toHaveBeenCalled();
     },
   );
 
@@ -153,5 +176,49 @@ describe('createRouter', () => {
       error: expect.objectContaining({ name: 'NotAllowedError' }),
     });
     expect(auditEvent.success).not.toHaveBeenCalled();
+  });
+
+  it('passes a restore point layer, and refuses an unknown one naming what is allowed', async () => {
+    const app = await appWith(AuthorizeResult.ALLOW);
+    const ok = await request(app).get(
+      '/entities/component/default/orders/restore-points?layer=database',
+    );
+    expect(ok.status).toBe(200);
+    expect(status.getRestorePoints).toHaveBeenCalledWith({
+      entityRef: ORDERS,
+      credentials: mockCredentials.user(),
+      layer: 'database',
+    });
+    const bad = await request(app).get(
+      '/entities/component/default/orders/restore-points?layer=tape',
+    );
+    expect(bad.status).toBe(400);
+    expect(bad.body.error.message).toContain(
+      'Invalid query: layer "tape": Invalid option: expected one of "velero"|"database"|"volume-snapshot"',
+    );
+  });
+
+  it('passes the overview filters, and leaves out the entities the caller may not read', async () => {
+    const allowed = await appWith(AuthorizeResult.ALLOW);
+    const response = await request(allowed).get(
+      '/overview?owner=group:default/team-a&state=at-risk&limit=10',
+    );
+    expect(response.status).toBe(200);
+    expect(status.getOverview).toHaveBeenCalledWith(
+      expect.objectContaining({
+        owner: 'group:default/team-a',
+        state: 'at-risk',
+        limit: 10,
+        credentials: mockCredentials.user(),
+      }),
+    );
+    expect(response.body.items).toEqual([
+      { entityRef: 'component:default/orders' },
+    ]);
+    const denied = await appWith(AuthorizeResult.DENY);
+    expect((await request(denied).get('/overview')).body.items).toEqual([]);
+    expect((await request(allowed).get('/overview?state=sleepy')).status).toBe(
+      400,
+    );
   });
 });

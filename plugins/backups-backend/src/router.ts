@@ -6,21 +6,58 @@ import {
 import { stringifyEntityRef } from '@backstage/catalog-model';
 import { InputError } from '@backstage/errors';
 import {
+  BACKUP_LAYERS,
   backupsEntityReadPermission,
   backupsReconcilePermission,
+  COMPLIANCE_STATES,
+  ComplianceState,
 } from '@backups-for-backstage/plugin-backups-common';
 import { ResourcePermission } from '@backstage/plugin-permission-common';
 import express from 'express';
 import Router from 'express-promise-router';
 import { z } from 'zod';
-import { requirePermission } from './auth/requirePermission';
+import { allowedEntityRefs, requirePermission } from './auth/requirePermission';
 import { BackupsService } from './service/BackupsService';
+import { StatusService } from './status/StatusService';
 
 const entityRefParams = z.object({
   kind: z.string().min(1),
   namespace: z.string().min(1),
   name: z.string().min(1),
 });
+
+const restorePointsQuery = z.object({
+  layer: z.enum(BACKUP_LAYERS).optional(),
+});
+
+const overviewQuery = z.object({
+  owner: z.string().min(1).optional(),
+  policy: z.string().min(1).optional(),
+  state: z.enum(COMPLIANCE_STATES as [string, ...string[]]).optional(),
+  offset: z.coerce.number().int().min(0).optional(),
+  limit: z.coerce.number().int().min(1).max(5000).optional(),
+});
+
+/** Parses a query with zod, naming what was wrong and what is allowed. */
+function parseQuery<T extends z.ZodTypeAny>(
+  schema: T,
+  query: unknown,
+): z.infer<T> {
+  const parsed = schema.safeParse(query);
+  if (!parsed.success) {
+    const given = (query ?? {}) as Record<string, unknown>;
+    throw new InputError(
+      `Invalid query: ${parsed.error.issues
+        .map(issue => {
+          const key = issue.path.join('.');
+          const value = key in given ? ` ${JSON.stringify(given[key])}` : '';
+          return `${key || 'query'}${value}: ${issue.message}`;
+        })
+        .join('; ')}`,
+    );
+  }
+  return parsed.data;
+}
 
 function parseEntityRef(params: unknown) {
   const parsed = entityRefParams.safeParse(params);
@@ -37,8 +74,9 @@ export async function createRouter(options: {
   permissions: PermissionsService;
   auditor: AuditorService;
   backups: BackupsService;
+  status: StatusService;
 }): Promise<express.Router> {
-  const { httpAuth, permissions, auditor, backups } = options;
+  const { httpAuth, permissions, auditor, backups, status } = options;
   const router = Router();
   router.use(express.json());
 
@@ -63,6 +101,41 @@ export async function createRouter(options: {
   router.get('/entities/:kind/:namespace/:name/intent', async (req, res) => {
     const target = await authorizedEntity(req, backupsEntityReadPermission);
     res.json(await backups.getIntent(target));
+  });
+
+  router.get('/entities/:kind/:namespace/:name/status', async (req, res) => {
+    const target = await authorizedEntity(req, backupsEntityReadPermission);
+    res.json(await status.getStatus(target));
+  });
+
+  router.get(
+    '/entities/:kind/:namespace/:name/restore-points',
+    async (req, res) => {
+      const { layer } = parseQuery(restorePointsQuery, req.query);
+      const target = await authorizedEntity(req, backupsEntityReadPermission);
+      res.json(await status.getRestorePoints({ ...target, layer }));
+    },
+  );
+
+  router.get('/overview', async (req, res) => {
+    const query = parseQuery(overviewQuery, req.query);
+    const credentials = await httpAuth.credentials(req, {
+      allow: ['user', 'service'],
+    });
+    res.json(
+      await status.getOverview({
+        ...query,
+        state: query.state as ComplianceState | undefined,
+        credentials,
+        readable: entityRefs =>
+          allowedEntityRefs({
+            permissions,
+            credentials,
+            permission: backupsEntityReadPermission,
+            entityRefs,
+          }),
+      }),
+    );
   });
 
   router.get('/entities/:kind/:namespace/:name/plan', async (req, res) => {

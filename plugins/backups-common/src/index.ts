@@ -33,3 +33,4 @@ export {
 export { goQuote } from './cron/goQuote';
 export * from './quantity';
 export * from './api';
+export * from './format';

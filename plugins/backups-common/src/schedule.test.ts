@@ -1,4 +1,9 @@
-import { describeSchedule, nextRun } from './schedule';
+import {
+  describeSchedule,
+  nextRun,
+  scheduleGraceMs,
+  schedulePeriodMs,
+} from './schedule';
 
 describe('describeSchedule', () => {
   it.each([
@@ -40,5 +45,34 @@ describe('nextRun', () => {
     expect(
       nextRun('0 0 30 2 *', new Date('2024-01-01T00:00:00Z')),
     ).toBeUndefined();
+  });
+});
+
+describe('schedulePeriodMs and scheduleGraceMs', () => {
+  const at = new Date('2026-12-02T12:00:00Z');
+  it.each([
+    ['*/30 * * * *', 30 * 60 * 1000],
+    ['0 * * * *', 3600 * 1000],
+    ['0 */6 * * *', 6 * 3600 * 1000],
+    ['@daily', 24 * 3600 * 1000],
+    ['0 3 * * 0', 7 * 24 * 3600 * 1000],
+    // Friday 09:00 to Monday 09:00: the weekend is one period.
+    ['0 9 * * 1-5', 3 * 24 * 3600 * 1000],
+    ['@every 90m', 90 * 60 * 1000],
+  ])('%s has a period of %d ms', (cron, period) => {
+    expect(schedulePeriodMs(cron, at)).toBe(period);
+  });
+
+  it('reads schedules that run less often than monthly from the gap around the time', () => {
+    expect(schedulePeriodMs('@yearly', at)).toBe(365 * 24 * 3600 * 1000);
+  });
+
+  it('is undefined for a schedule that never fires', () => {
+    expect(schedulePeriodMs('0 0 30 2 *', at)).toBeUndefined();
+  });
+
+  it('gives 10 % of the period as grace, at least 15 minutes', () => {
+    expect(scheduleGraceMs(30 * 60 * 1000)).toBe(15 * 60 * 1000);
+    expect(scheduleGraceMs(6 * 3600 * 1000)).toBe(36 * 60 * 1000);
   });
 });

@@ -1,5 +1,32 @@
 import cronstrue from 'cronstrue';
-import { nextSpecTimeUtc, parseCronSchedule } from './cron/robfigCron';
+import {
+  CronSchedule,
+  nextSpecTimeUtc,
+  parseCronSchedule,
+} from './cron/robfigCron';
+
+const PARSED = new Map<string, CronSchedule | null>();
+const PERIODS = new Map<string, number | undefined>();
+const CACHE_LIMIT = 2000;
+
+function remember<V>(cache: Map<string, V>, key: string, value: V): V {
+  if (cache.size >= CACHE_LIMIT) cache.clear();
+  cache.set(key, value);
+  return value;
+}
+
+/** A schedule parsed once (schedules repeat across a fleet). */
+function parsed(cron: string): CronSchedule | undefined {
+  const known = PARSED.get(cron);
+  if (known !== undefined) return known ?? undefined;
+  let schedule: CronSchedule | null;
+  try {
+    schedule = parseCronSchedule(cron);
+  } catch {
+    schedule = null;
+  }
+  return remember(PARSED, cron, schedule) ?? undefined;
+}
 
 /** The 5-field form of robfig's descriptors, for cronstrue. */
 const DESCRIPTOR_FIELDS: Record<string, string> = {
@@ -40,16 +67,60 @@ export function nextRun(
   cron: string,
   from: Date = new Date(),
 ): Date | undefined {
-  let schedule;
-  try {
-    schedule = parseCronSchedule(cron);
-  } catch {
-    return undefined;
-  }
+  const schedule = parsed(cron);
+  if (!schedule) return undefined;
   if (schedule.kind === 'every') {
     return new Date(
       Math.floor(from.getTime() / 1000) * 1000 + schedule.seconds * 1000,
     );
   }
   return nextSpecTimeUtc(schedule, from);
+}
+
+const DAY_MS = 24 * 3600 * 1000;
+
+/**
+ * One period of a schedule around a time: the longest gap between two
+ * consecutive runs from 35 days before to 35 days after it (so `0 9 * * 1-5`
+ * has a period of three days, across the weekend), or the gap around it for
+ * schedules that run less often (`@yearly`). Undefined when it never fires.
+ *
+ * @public
+ */
+export function schedulePeriodMs(
+  cron: string,
+  around: Date = new Date(),
+): number | undefined {
+  // The period of a schedule changes at most with the day (weekdays, months).
+  const key = `${cron}|${Math.floor(around.getTime() / DAY_MS)}`;
+  if (PERIODS.has(key)) return PERIODS.get(key);
+  return remember(PERIODS, key, computePeriod(cron, around));
+}
+
+function computePeriod(cron: string, around: Date): number | undefined {
+  const from = new Date(around.getTime() - 35 * DAY_MS);
+  const until = around.getTime() + 35 * DAY_MS;
+  let previous = nextRun(cron, from);
+  if (!previous) return undefined;
+  let longest = 0;
+  // Enough runs to see a week of a 5-minute schedule; more frequent
+  // schedules are regular.
+  for (let runs = 0; runs < 2500; runs++) {
+    const next = nextRun(cron, previous);
+    if (!next) break;
+    longest = Math.max(longest, next.getTime() - previous.getTime());
+    if (next.getTime() > until) break;
+    previous = next;
+  }
+  return longest > 0 ? longest : undefined;
+}
+
+/**
+ * How late a run may be before it is overdue: 10 % of the period, at least
+ * 15 minutes.
+ *
+ * @public
+ */
+export function scheduleGraceMs(periodMs: number): number {
+  return Math.max(periodMs * 0.1, 15 * 60 * 1000);
 }

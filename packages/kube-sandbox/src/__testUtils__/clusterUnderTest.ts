@@ -2,6 +2,8 @@ import * as k8s from '@kubernetes/client-node';
 import { randomBytes } from 'node:crypto';
 import { Sandbox, startSandbox } from '../Sandbox';
 
+export { eventually } from '../eventually';
+
 /**
  * The cluster a contract test talks to: the sandbox, or a real cluster named by
  * KUBE_TEST_KUBECONFIG. Tests use only @kubernetes/client-node against it, so
@@ -93,20 +95,4 @@ export async function statusOf(call: Promise<unknown>): Promise<{
     throw error;
   }
   throw new Error('expected the call to fail');
-}
-
-/** Polls until `check` stops throwing or `timeoutMs` passes. */
-export async function eventually<T>(
-  check: () => Promise<T> | T,
-  timeoutMs = 5000,
-): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    try {
-      return await check();
-    } catch (error) {
-      if (Date.now() > deadline) throw error;
-      await new Promise(resolve => setTimeout(resolve, 50));
-    }
-  }
 }

@@ -99,6 +99,16 @@ export class KubeApiServer {
     await new Promise<void>(resolve => this.server.close(() => resolve()));
   }
 
+  /**
+   * Drops every open connection (watches included), as a network partition
+   * or an API server restart would; clients reconnect on their own. With a
+   * fault on every path (`faults.fail({ path: '/' })`) the cluster is down.
+   */
+  dropConnections() {
+    this.openStreams.forEach(res => res.destroy());
+    this.server.closeAllConnections();
+  }
+
   /** Delays every watch event by `ms`. */
   delayWatchEvents(ms: number) {
     this.watchDelayMs = ms;

@@ -1,4 +1,8 @@
-import { Sandbox, startSandbox } from '@backups-for-backstage/kube-sandbox';
+import {
+  Sandbox,
+  SandboxOptions,
+  startSandbox,
+} from '@backups-for-backstage/kube-sandbox';
 import * as k8s from '@kubernetes/client-node';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -20,15 +24,15 @@ export interface SandboxClusters {
 
 export async function startSandboxClusters(
   names: string[],
-  options: { withoutCrds?: string[] } = {},
+  options: Pick<
+    SandboxOptions,
+    'withoutCrds' | 'controllers' | 'startTime' | 'watchHistorySize'
+  > = {},
 ): Promise<SandboxClusters> {
   const sandboxes: Record<string, Sandbox> = {};
   const clients: Record<string, k8s.KubernetesObjectApi> = {};
   for (const name of names) {
-    sandboxes[name] = await startSandbox({
-      fixtures: [FIXTURE],
-      withoutCrds: options.withoutCrds,
-    });
+    sandboxes[name] = await startSandbox({ fixtures: [FIXTURE], ...options });
     const kubeConfig = new k8s.KubeConfig();
     kubeConfig.loadFromFile(sandboxes[name].kubeconfigPath);
     clients[name] = k8s.KubernetesObjectApi.makeApiClient(kubeConfig);

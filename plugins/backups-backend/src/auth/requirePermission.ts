@@ -30,3 +30,23 @@ export async function requirePermission(options: {
     );
   }
 }
+
+/** The entity refs among `entityRefs` on which the caller holds `permission` (one batch). */
+export async function allowedEntityRefs(options: {
+  permissions: PermissionsService;
+  credentials: BackstageCredentials;
+  permission: ResourcePermission<'catalog-entity'>;
+  entityRefs: string[];
+}): Promise<Set<string>> {
+  const { permissions, credentials, permission, entityRefs } = options;
+  if (entityRefs.length === 0) return new Set();
+  const decisions = await permissions.authorize(
+    entityRefs.map(resourceRef => ({ permission, resourceRef })),
+    { credentials },
+  );
+  return new Set(
+    entityRefs.filter(
+      (_ref, index) => decisions[index].result === AuthorizeResult.ALLOW,
+    ),
+  );
+}

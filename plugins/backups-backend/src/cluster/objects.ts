@@ -50,6 +50,11 @@ export function errorMessage(error: unknown): string {
     }
     return `HTTP ${code}${message ? `: ${message}` : ''}`;
   }
+  // A watch that failed to start: client-node's Watch sets statusCode.
+  const watchStatus = (error as { statusCode?: unknown })?.statusCode;
+  if (typeof watchStatus === 'number' && error instanceof Error) {
+    return `HTTP ${watchStatus}: ${error.message}`;
+  }
   return error instanceof Error ? error.message : String(error);
 }
 

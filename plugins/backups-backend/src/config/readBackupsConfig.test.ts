@@ -40,7 +40,23 @@ describe('readBackupsConfig', () => {
         requestTimeoutMs: 30_000,
         concurrency: 4,
       },
+      status: { failingAfter: 3 },
     });
+  });
+
+  it('reads status.failingAfter and refuses one below 1', () => {
+    expect(
+      readBackupsConfig(
+        new ConfigReader({ backups: { status: { failingAfter: 5 } } }),
+      ).status,
+    ).toEqual({ failingAfter: 5 });
+    expect(() =>
+      readBackupsConfig(
+        new ConfigReader({ backups: { status: { failingAfter: 0 } } }),
+      ),
+    ).toThrow(
+      'backups.status.failingAfter: 0 is not allowed. Allowed: a whole number of at least 1.',
+    );
   });
 
   it('reads the helper images and the reconcile settings', () => {

@@ -64,7 +64,21 @@ export interface BackupsConfig {
     image: string;
   };
   reconcile: ReconcileConfig;
+  status: StatusConfig;
 }
+
+/**
+ * How backups are judged.
+ *
+ * @public
+ */
+export interface StatusConfig {
+  /** A layer whose last N runs failed is `failing`. */
+  failingAfter: number;
+}
+
+/** Status settings used when `backups.status` leaves them out. */
+export const STATUS_DEFAULTS: StatusConfig = { failingAfter: 3 };
 
 /**
  * How the reconciler runs.
@@ -149,6 +163,14 @@ export function readBackupsConfig(config: Config): BackupsConfig {
       DEFAULT_SNAPSHOT_JOB_IMAGE,
   };
   const reconcile = readReconcile(config, problems);
+  const failingAfter =
+    config.getOptionalNumber('backups.status.failingAfter') ??
+    STATUS_DEFAULTS.failingAfter;
+  if (!Number.isInteger(failingAfter) || failingAfter < 1) {
+    problems.push(
+      `backups.status.failingAfter: ${failingAfter} is not allowed. Allowed: a whole number of at least 1.`,
+    );
+  }
 
   if (problems.length > 0) {
     throw new Error(
@@ -162,6 +184,7 @@ export function readBackupsConfig(config: Config): BackupsConfig {
     databaseDumps,
     volumeSnapshots,
     reconcile,
+    status: { failingAfter },
   };
 }
 

@@ -1,4 +1,5 @@
-import { TestDatabaseId, TestDatabases } from '@backstage/backend-test-utils';
+import { TestDatabases } from '@backstage/backend-test-utils';
+import { testDatabaseIds } from '../__testUtils__/testDatabaseIds';
 import { EntityReconcileResult } from '../reconcile/Reconciler';
 import { isSuccessful, ReconcileResultStore } from './ReconcileResultStore';
 
@@ -26,16 +27,7 @@ function result(
   };
 }
 
-/**
- * SQLite always; PostgreSQL when a connection string is given the way
- * Backstage's TestDatabases reads it (there is no container engine here).
- */
-const DATABASE_IDS: TestDatabaseId[] = [
-  'SQLITE_3',
-  ...(process.env.BACKSTAGE_TEST_DATABASE_POSTGRES15_CONNECTION_STRING
-    ? (['POSTGRES_15'] as const)
-    : []),
-];
+const DATABASE_IDS = testDatabaseIds();
 
 describe('ReconcileResultStore', () => {
   const databases = TestDatabases.create({ ids: DATABASE_IDS });

@@ -1,8 +1,6 @@
-import {
-  DatabaseService,
-  resolvePackagePath,
-} from '@backstage/backend-plugin-api';
+import { DatabaseService } from '@backstage/backend-plugin-api';
 import { Knex } from 'knex';
+import { migratedClient } from './migratedClient';
 import {
   ReconcileRecord,
   ReconcileTrigger,
@@ -37,15 +35,7 @@ export class ReconcileResultStore {
     database: DatabaseService;
     skipMigrations?: boolean;
   }): Promise<ReconcileResultStore> {
-    const client = await options.database.getClient();
-    if (!options.database.migrations?.skip && !options.skipMigrations) {
-      await client.migrate.latest({
-        directory: resolvePackagePath(
-          '@backups-for-backstage/plugin-backups-backend',
-          'migrations',
-        ),
-      });
-    }
+    const client = await migratedClient(options);
     return new ReconcileResultStore(client);
   }
 

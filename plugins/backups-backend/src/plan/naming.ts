@@ -84,3 +84,16 @@ export function managedMetadata(
     annotations: { [ENTITY_REF_ANNOTATION]: ctx.entityRef },
   };
 }
+
+/** The entity's managed labels as one key, as `entityKeyOfLabels` reads them from objects. */
+export function entityLabelKey(entity: {
+  kind: string;
+  namespace: string;
+  name: string;
+}): string {
+  return [
+    labelValue(entity.kind.toLowerCase()),
+    labelValue(entity.namespace),
+    labelValue(entity.name),
+  ].join('/');
+}

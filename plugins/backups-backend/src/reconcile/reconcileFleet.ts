@@ -44,6 +44,8 @@ export async function reconcileFleet(options: {
   dryRun: boolean;
   concurrency: number;
   logger: LoggerService;
+  /** Called with every opted-in entity read from the catalog (the entity cache). */
+  onEntity?: (entity: Entity) => void;
 }): Promise<FleetReconcileSummary> {
   const { reconciler, catalog, credentials, store, dryRun, logger } = options;
   const limit = pLimit(options.concurrency);
@@ -108,6 +110,7 @@ export async function reconcileFleet(options: {
     for (const entity of page) {
       const entityRef = stringifyEntityRef(entity);
       seen.add(entityRef);
+      options.onEntity?.(entity);
       tasks.push(
         limit(() =>
           run(entityRef, () =>

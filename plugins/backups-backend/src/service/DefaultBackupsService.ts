@@ -17,6 +17,7 @@ import {
   ReconcileRecord,
 } from '@backups-for-backstage/plugin-backups-common';
 import { ReconcileResultStore } from '../database/ReconcileResultStore';
+import { EntityCache } from '../entities/EntityCache';
 import { Reconciler } from '../reconcile/Reconciler';
 import { reconcileFleet } from '../reconcile/reconcileFleet';
 import type { BackupsService, EntityPlanPreview } from './BackupsService';
@@ -34,6 +35,8 @@ export class DefaultBackupsService implements BackupsService {
       config: BackupsConfig;
       reconciler: Reconciler;
       store: ReconcileResultStore;
+      /** Fed with every entity the fleet reconcile reads. */
+      entities?: EntityCache;
     },
   ) {}
 
@@ -89,6 +92,7 @@ export class DefaultBackupsService implements BackupsService {
       credentials: await auth.getOwnServiceCredentials(),
       dryRun: config.reconcile.dryRun,
       concurrency: config.reconcile.concurrency,
+      onEntity: entity => this.options.entities?.put(entity),
     });
   }
 

@@ -6,6 +6,7 @@ import {
 import { catalogServiceRef } from '@backstage/plugin-catalog-node';
 import { clusterConnectionsServiceRef } from '../cluster/clusterConnectionsServiceRef';
 import { backupsConfigServiceRef } from '../config/backupsConfigServiceRef';
+import { entityCacheServiceRef } from '../entities/entityCacheServiceRef';
 import { ReconcileResultStore } from '../database/ReconcileResultStore';
 import { Reconciler } from '../reconcile/Reconciler';
 import { BackupsService } from './BackupsService';
@@ -27,13 +28,23 @@ export const backupsServiceRef = createServiceRef<BackupsService>({
         config: backupsConfigServiceRef,
         connections: clusterConnectionsServiceRef,
         catalog: catalogServiceRef,
+        entities: entityCacheServiceRef,
         database: coreServices.database,
         auth: coreServices.auth,
         logger: coreServices.logger,
       },
-      async factory({ config, connections, catalog, database, auth, logger }) {
+      async factory({
+        config,
+        connections,
+        catalog,
+        entities,
+        database,
+        auth,
+        logger,
+      }) {
         return new DefaultBackupsService({
           catalog,
+          entities,
           auth,
           logger,
           config,

@@ -1,1 +1,2 @@
 export * from './reconcile';
+export * from './status';

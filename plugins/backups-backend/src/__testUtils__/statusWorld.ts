@@ -1,0 +1,158 @@
+import {
+  mockServices,
+  TestDatabaseId,
+  TestDatabases,
+} from '@backstage/backend-test-utils';
+import { ConfigReader } from '@backstage/config';
+import { Entity } from '@backstage/catalog-model';
+import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
+import { JobOutcome, KubeObject } from '@backups-for-backstage/kube-sandbox';
+import { createHash } from 'node:crypto';
+import { ClusterConnections } from '../cluster/ClusterConnections';
+import { ClusterWatchers } from '../cluster/watch/ClusterWatchers';
+import { BackupsConfig, readBackupsConfig } from '../config/readBackupsConfig';
+import { DumpRecordStore } from '../database/DumpRecordStore';
+import { EntityCache } from '../entities/EntityCache';
+import { Reconciler } from '../reconcile/Reconciler';
+import { DefaultStatusService } from '../status/DefaultStatusService';
+import {
+  sandboxBackupsConfigData,
+  SandboxClusters,
+  startSandboxClusters,
+} from './sandboxClusters';
+
+/** What a dump Job's pod reports in the sandbox: a real-looking dump, or `empty`/`failed`. */
+export type DumpBehaviour = 'good' | 'empty' | 'failed';
+
+/**
+ * The report the dump script writes to the termination log, for a Job the
+ * sandbox runs (it runs no script).
+ */
+export function dumpReport(
+  job: KubeObject,
+  behaviour: DumpBehaviour,
+  times: { startedAt: Date; finishedAt: Date },
+): string {
+  if (behaviour === 'failed') {
+    return JSON.stringify({ error: 'pg_dump: connection refused' });
+  }
+  const file = `default/component/x/dump-${job.metadata.name}.pgdump`;
+  return JSON.stringify({
+    file,
+    bytes: behaviour === 'empty' ? 0 : 123_456,
+    sha256: createHash('sha256').update(file).digest('hex'),
+    startedAt: times.startedAt.toISOString(),
+    finishedAt: times.finishedAt.toISOString(),
+  });
+}
+
+export interface StatusWorld {
+  clusters: SandboxClusters;
+  config: BackupsConfig;
+  connections: ClusterConnections;
+  watchers: ClusterWatchers;
+  dumps: DumpRecordStore;
+  status: DefaultStatusService;
+  catalog: ReturnType<typeof catalogServiceMock>;
+  /** How dump Jobs end from now on. */
+  setDumps(behaviour: DumpBehaviour): void;
+  reconcile(): Promise<void>;
+  /** Advances every sandbox's clock. */
+  advance(ms: number): void;
+  stop(): Promise<void>;
+}
+
+/**
+ * Sandbox clusters seeded with the example workloads, the entities reconciled
+ * into them, and a status service reading them through real watch caches and
+ * a real database; all on the sandbox's simulated clock.
+ */
+export async function startStatusWorld(options: {
+  entities: Entity[];
+  clusterNames?: string[];
+  databases: TestDatabases;
+  databaseId?: TestDatabaseId;
+  configOverrides?: Record<string, unknown>;
+  withoutCrds?: string[];
+}): Promise<StatusWorld> {
+  let dumpBehaviour: DumpBehaviour = 'good';
+  // The sandbox calls jobOutcome when a pod starts; it runs JOB_MS.
+  const JOB_MS = 30_000;
+  let clock = () => new Date();
+  const jobOutcome = (job: KubeObject): JobOutcome => {
+    const layer = job.metadata.labels?.['backups/layer'];
+    if (layer !== 'database') return { succeeded: true };
+    return {
+      succeeded: dumpBehaviour !== 'failed',
+      terminationMessage: dumpReport(job, dumpBehaviour, {
+        startedAt: clock(),
+        finishedAt: new Date(clock().getTime() + JOB_MS),
+      }),
+    };
+  };
+  const clusters = await startSandboxClusters(options.clusterNames ?? ['a'], {
+    withoutCrds: options.withoutCrds,
+    startTime: new Date('2026-12-01T00:00:00Z'),
+    controllers: { jobOutcome, jobDurationMs: JOB_MS },
+  });
+  const first = Object.values(clusters.sandboxes)[0];
+  const now = () => first.clock.now();
+  clock = now;
+  const config = readBackupsConfig(
+    new ConfigReader(
+      sandboxBackupsConfigData(clusters.sandboxes, options.configOverrides),
+    ),
+  );
+  const connections = new ClusterConnections({ requestTimeoutMs: 5000 });
+  const watchers = new ClusterWatchers({
+    config,
+    connections,
+    now,
+    retry: { initialMs: 50, maxMs: 200 },
+  });
+  const knex = await options.databases.init(options.databaseId ?? 'SQLITE_3');
+  const dumps = await DumpRecordStore.create({
+    database: { getClient: async () => knex },
+  });
+  const catalog = catalogServiceMock({ entities: options.entities });
+  const status = new DefaultStatusService({
+    config,
+    catalog,
+    entities: new EntityCache({ catalog, ttlMs: 0 }),
+    watchers,
+    dumps,
+    logger: mockServices.logger.mock(),
+    now,
+  });
+  watchers.start();
+  const reconciler = new Reconciler({ config, connections });
+  const world: StatusWorld = {
+    clusters,
+    config,
+    connections,
+    watchers,
+    dumps,
+    status,
+    catalog,
+    setDumps: behaviour => {
+      dumpBehaviour = behaviour;
+    },
+    async reconcile() {
+      const snapshot = await reconciler.snapshot();
+      for (const entity of options.entities) {
+        await reconciler.reconcileEntity({ entity, snapshot });
+      }
+    },
+    advance(ms) {
+      for (const sandbox of Object.values(clusters.sandboxes)) {
+        sandbox.clock.advance(ms);
+      }
+    },
+    async stop() {
+      watchers.stop();
+      await clusters.stop();
+    },
+  };
+  await watchers.synced(10_000);
+  return world;
+}
