@@ -19,3 +19,5 @@ export { clusterWatchersServiceRef } from './cluster/watch/clusterWatchersServic
 export type { ClusterWatchers } from './cluster/watch/ClusterWatchers';
 export { entityCacheServiceRef } from './entities/entityCacheServiceRef';
 export type { EntityCache } from './entities/EntityCache';
+export { onDemandBackupServiceRef } from './onDemand/onDemandBackupServiceRef';
+export type { OnDemandBackupService } from './onDemand/OnDemandBackupService';

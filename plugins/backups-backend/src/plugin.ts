@@ -7,6 +7,7 @@ import { backupsConfigServiceRef } from './config/backupsConfigServiceRef';
 import { createRouter } from './router';
 import { backupsServiceRef } from './service/backupsServiceRef';
 import { statusServiceRef } from './status/statusServiceRef';
+import { onDemandBackupServiceRef } from './onDemand/onDemandBackupServiceRef';
 
 /** The scheduler task that reconciles every entity. */
 export const RECONCILE_TASK_ID = 'backups-reconcile';
@@ -30,6 +31,7 @@ export const backupsPlugin = createBackendPlugin({
         config: backupsConfigServiceRef,
         backups: backupsServiceRef,
         status: statusServiceRef,
+        onDemand: onDemandBackupServiceRef,
       },
       async init({
         httpAuth,
@@ -41,6 +43,7 @@ export const backupsPlugin = createBackendPlugin({
         config,
         backups,
         status,
+        onDemand,
       }) {
         permissionsRegistry.addPermissions(backupsPermissions);
         httpRouter.use(
@@ -50,6 +53,7 @@ export const backupsPlugin = createBackendPlugin({
             auditor,
             backups,
             status,
+            onDemand,
           }),
         );
         const { reconcile } = config;

@@ -10,6 +10,7 @@ import request from 'supertest';
 import { createRouter } from './router';
 import { BackupsService } from './service/BackupsService';
 import { StatusService } from './status/StatusService';
+import { OnDemandBackupService } from './onDemand/OnDemandBackupService';
 import { ReconcileRecord } from './database/ReconcileResultStore';
 
 const ORDERS = { kind: 'component', namespace: 'default', name: 'orders' };
@@ -39,7 +40,10 @@ describe('createRouter', () => {
     getRestorePoints: jest.fn(),
     getOverview: jest.fn(),
   } satisfies Record<keyof StatusService, jest.Mock>;
-  const services = { ...backups, ...status };
+  const onDemand = {
+    createBackup: jest.fn(),
+  } satisfies Record<keyof OnDemandBackupService, jest.Mock>;
+  const services = { ...backups, ...status, ...onDemand };
   const auditEvent = {
     success: jest.fn(),
     fail: jest.fn(),
@@ -55,6 +59,7 @@ describe('createRouter', () => {
       auditor,
       backups,
       status,
+      onDemand,
     });
     return express().use(router).use(mockErrorHandler());
   }
@@ -105,13 +110,14 @@ describe('createRouter', () => {
     ['post', '/reconcile', 'backups.reconcile', 'reconcileEntity'],
     ['get', '/status', 'backups.entity.read', 'getStatus'],
     ['get', '/restore-points', 'backups.entity.read', 'getRestorePoints'],
+    ['post', '/backups', 'backups.backup.create', 'createBackup'],
   ] as const)(
     'answers 403 to %s %s when %s is denied, without calling the service',
     async (method, path, permission, operation) => {
       const app = await appWith(AuthorizeResult.DENY);
-      const response = await request(app)[method](
-        `/entities/component/default/orders${path}`,
-      );
+      const response = await request(app)
+        [method](`/entities/component/default/orders${path}`)
+        .send(method === 'post' ? { layer: 'velero' } : undefined);
       expect(response.status).toBe(403);
       expect(response.body.error.message).toBe(
         `${permission} is not allowed on component:default/orders`,
@@ -220,5 +226,69 @@ describe('createRouter', () => {
     expect((await request(allowed).get('/overview?state=sleepy')).status).toBe(
       400,
     );
+  });
+
+  it('starts an on-demand backup, answers 202 with what was created and audits it', async () => {
+    onDemand.createBackup.mockResolvedValue({
+      entityRef: 'component:default/orders',
+      layer: 'database',
+      cluster: 'a',
+      created: [
+        {
+          apiVersion: 'batch/v1',
+          kind: 'Job',
+          namespace: 'shop',
+          name: 'orders-db-dump-manual-abc123',
+        },
+      ],
+    });
+    const app = await appWith(AuthorizeResult.ALLOW);
+    const response = await request(app)
+      .post('/entities/component/default/orders/backups')
+      .send({ layer: 'database', cluster: 'a' });
+    expect(response.status).toBe(202);
+    expect(onDemand.createBackup).toHaveBeenCalledWith({
+      entityRef: ORDERS,
+      credentials: mockCredentials.user(),
+      layer: 'database',
+      cluster: 'a',
+    });
+    expect(auditor.createEvent).toHaveBeenCalledWith(
+      expect.objectContaining({
+        eventId: 'backup-create',
+        meta: { entityRef: ORDERS, layer: 'database' },
+      }),
+    );
+    expect(auditEvent.success).toHaveBeenCalledWith({
+      meta: {
+        entityRef: 'component:default/orders',
+        layer: 'database',
+        cluster: 'a',
+        created: ['Job/orders-db-dump-manual-abc123'],
+      },
+    });
+  });
+
+  it('refuses a backup of an unknown layer naming what is allowed, and audits it as failed', async () => {
+    const app = await appWith(AuthorizeResult.ALLOW);
+    const response = await request(app)
+      .post('/entities/component/default/orders/backups')
+      .send({ layer: 'tape' });
+    expect(response.status).toBe(400);
+    expect(response.body.error.message).toBe(
+      'Invalid body: layer "tape": Invalid option: expected one of "velero"|"database"|"volume-snapshot"',
+    );
+    expect(onDemand.createBackup).not.toHaveBeenCalled();
+    expect(auditEvent.fail).toHaveBeenCalled();
+  });
+
+  it('audits a denied backup as failed', async () => {
+    const app = await appWith(AuthorizeResult.DENY);
+    await request(app)
+      .post('/entities/component/default/orders/backups')
+      .send({ layer: 'velero' });
+    expect(auditEvent.fail).toHaveBeenCalledWith({
+      error: expect.objectContaining({ name: 'NotAllowedError' }),
+    });
   });
 });

@@ -7,6 +7,7 @@ import { stringifyEntityRef } from '@backstage/catalog-model';
 import { InputError } from '@backstage/errors';
 import {
   BACKUP_LAYERS,
+  backupsBackupCreatePermission,
   backupsEntityReadPermission,
   backupsReconcilePermission,
   COMPLIANCE_STATES,
@@ -18,6 +19,7 @@ import Router from 'express-promise-router';
 import { z } from 'zod';
 import { allowedEntityRefs, requirePermission } from './auth/requirePermission';
 import { BackupsService } from './service/BackupsService';
+import { OnDemandBackupService } from './onDemand/OnDemandBackupService';
 import { StatusService } from './status/StatusService';
 
 const entityRefParams = z.object({
@@ -30,6 +32,11 @@ const restorePointsQuery = z.object({
   layer: z.enum(BACKUP_LAYERS).optional(),
 });
 
+const backupBody = z.object({
+  layer: z.enum(BACKUP_LAYERS),
+  cluster: z.string().min(1).optional(),
+});
+
 const overviewQuery = z.object({
   owner: z.string().min(1).optional(),
   policy: z.string().min(1).optional(),
@@ -38,20 +45,21 @@ const overviewQuery = z.object({
   limit: z.coerce.number().int().min(1).max(5000).optional(),
 });
 
-/** Parses a query with zod, naming what was wrong and what is allowed. */
-function parseQuery<T extends z.ZodTypeAny>(
+/** Parses a query or body with zod, naming what was wrong and what is allowed. */
+function parseInput<T extends z.ZodTypeAny>(
   schema: T,
   query: unknown,
+  what: 'query' | 'body' = 'query',
 ): z.infer<T> {
   const parsed = schema.safeParse(query);
   if (!parsed.success) {
     const given = (query ?? {}) as Record<string, unknown>;
     throw new InputError(
-      `Invalid query: ${parsed.error.issues
+      `Invalid ${what}: ${parsed.error.issues
         .map(issue => {
           const key = issue.path.join('.');
           const value = key in given ? ` ${JSON.stringify(given[key])}` : '';
-          return `${key || 'query'}${value}: ${issue.message}`;
+          return `${key || what}${value}: ${issue.message}`;
         })
         .join('; ')}`,
     );
@@ -75,8 +83,9 @@ export async function createRouter(options: {
   auditor: AuditorService;
   backups: BackupsService;
   status: StatusService;
+  onDemand: OnDemandBackupService;
 }): Promise<express.Router> {
-  const { httpAuth, permissions, auditor, backups, status } = options;
+  const { httpAuth, permissions, auditor, backups, status, onDemand } = options;
   const router = Router();
   router.use(express.json());
 
@@ -111,14 +120,40 @@ export async function createRouter(options: {
   router.get(
     '/entities/:kind/:namespace/:name/restore-points',
     async (req, res) => {
-      const { layer } = parseQuery(restorePointsQuery, req.query);
+      const { layer } = parseInput(restorePointsQuery, req.query);
       const target = await authorizedEntity(req, backupsEntityReadPermission);
       res.json(await status.getRestorePoints({ ...target, layer }));
     },
   );
 
+  router.post('/entities/:kind/:namespace/:name/backups', async (req, res) => {
+    const auditorEvent = await auditor.createEvent({
+      eventId: 'backup-create',
+      severityLevel: 'medium',
+      request: req,
+      meta: { entityRef: req.params, layer: req.body?.layer },
+    });
+    try {
+      const body = parseInput(backupBody, req.body ?? {}, 'body');
+      const target = await authorizedEntity(req, backupsBackupCreatePermission);
+      const backup = await onDemand.createBackup({ ...target, ...body });
+      await auditorEvent.success({
+        meta: {
+          entityRef: backup.entityRef,
+          layer: backup.layer,
+          cluster: backup.cluster,
+          created: backup.created.map(ref => `${ref.kind}/${ref.name}`),
+        },
+      });
+      res.status(202).json(backup);
+    } catch (error) {
+      await auditorEvent.fail({ error: error as Error });
+      throw error;
+    }
+  });
+
   router.get('/overview', async (req, res) => {
-    const query = parseQuery(overviewQuery, req.query);
+    const query = parseInput(overviewQuery, req.query);
     const credentials = await httpAuth.credentials(req, {
       allow: ['user', 'service'],
     });

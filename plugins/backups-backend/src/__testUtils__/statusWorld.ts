@@ -14,6 +14,7 @@ import { BackupsConfig, readBackupsConfig } from '../config/readBackupsConfig';
 import { DumpRecordStore } from '../database/DumpRecordStore';
 import { EntityCache } from '../entities/EntityCache';
 import { Reconciler } from '../reconcile/Reconciler';
+import { DefaultOnDemandBackupService } from '../onDemand/DefaultOnDemandBackupService';
 import { DefaultStatusService } from '../status/DefaultStatusService';
 import {
   sandboxBackupsConfigData,
@@ -53,6 +54,7 @@ export interface StatusWorld {
   watchers: ClusterWatchers;
   dumps: DumpRecordStore;
   status: DefaultStatusService;
+  onDemand: DefaultOnDemandBackupService;
   catalog: ReturnType<typeof catalogServiceMock>;
   /** How dump Jobs end from now on. */
   setDumps(behaviour: DumpBehaviour): void;
@@ -115,10 +117,11 @@ export async function startStatusWorld(options: {
     database: { getClient: async () => knex },
   });
   const catalog = catalogServiceMock({ entities: options.entities });
+  const entities = new EntityCache({ catalog, ttlMs: 0 });
   const status = new DefaultStatusService({
     config,
     catalog,
-    entities: new EntityCache({ catalog, ttlMs: 0 }),
+    entities,
     watchers,
     dumps,
     logger: mockServices.logger.mock(),
@@ -133,6 +136,13 @@ export async function startStatusWorld(options: {
     watchers,
     dumps,
     status,
+    onDemand: new DefaultOnDemandBackupService({
+      config,
+      entities,
+      watchers,
+      connections,
+      now,
+    }),
     catalog,
     setDumps: behaviour => {
       dumpBehaviour = behaviour;

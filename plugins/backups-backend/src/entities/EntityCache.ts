@@ -46,6 +46,11 @@ export class EntityCache {
     return entity;
   }
 
+  /** Every entity held, fresh or not (the fleet as last read). */
+  all(): Entity[] {
+    return [...this.entries.values()].map(entry => entry.entity);
+  }
+
   /** Fresh from the catalog (the reconcile stream, the overview query). */
   put(entity: Entity): void {
     const key = stringifyEntityRef(entity);

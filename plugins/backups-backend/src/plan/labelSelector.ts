@@ -44,3 +44,23 @@ export function toLabelSelector(
     ...(matchExpressions.length > 0 ? { matchExpressions } : {}),
   };
 }
+
+/** Whether labels satisfy every requirement, as the API server matches a selector. */
+export function matchesLabelSelector(
+  requirements: LabelSelectorRequirement[],
+  labels: Record<string, string>,
+): boolean {
+  return requirements.every(({ key, operator, values }) => {
+    const value = labels[key];
+    switch (operator) {
+      case 'In':
+        return value !== undefined && values.includes(value);
+      case 'NotIn':
+        return value === undefined || !values.includes(value);
+      case 'Exists':
+        return value !== undefined;
+      default:
+        return value === undefined;
+    }
+  });
+}

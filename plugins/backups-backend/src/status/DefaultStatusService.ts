@@ -29,7 +29,7 @@ import { DumpRecord, DumpRecordStore } from '../database/DumpRecordStore';
 import { EntityCache } from '../entities/EntityCache';
 import { ClusterFacts, planEntity } from '../plan/planEntity';
 import { entityStatus } from './compliance';
-import { dumpRecordOfPod } from './dumpRecords';
+import { DumpRecorder } from './DumpRecorder';
 import { observeEntity } from './observe';
 import { StatusService } from './StatusService';
 
@@ -65,17 +65,12 @@ export class DefaultStatusService implements StatusService {
     },
   ) {
     this.now = options.now ?? (() => new Date());
-    options.watchers.onPodChange((cluster, pod) => {
-      const record = dumpRecordOfPod(cluster, pod);
-      if (!record) return;
-      options.dumps
-        .record(record, this.now())
-        .catch(error =>
-          options.logger.warn(
-            `Could not record the dump of pod ${record.namespace}/${record.podName} in ${cluster}: ${error}`,
-          ),
-        );
+    const recorder = new DumpRecorder({
+      dumps: options.dumps,
+      now: this.now,
+      logger: options.logger,
     });
+    options.watchers.onPodChange((cluster, pod) => recorder.seen(cluster, pod));
   }
 
   async getStatus(options: {
@@ -140,12 +135,7 @@ export class DefaultStatusService implements StatusService {
           }),
         )
       : undefined;
-    const dumpsByEntity = new Map<string, DumpRecord[]>();
-    for (const dump of await this.options.dumps.listAll()) {
-      const list = dumpsByEntity.get(dump.entityRef) ?? [];
-      list.push(dump);
-      dumpsByEntity.set(dump.entityRef, list);
-    }
+    const dumpsByEntity = await this.dumpsByEntity();
     const rows: OverviewRow[] = [];
     for (const entity of entities) {
       this.options.entities.put(entity);
@@ -207,6 +197,34 @@ export class DefaultStatusService implements StatusService {
       limit,
       stateCounts,
     };
+  }
+
+  /** Every opted-in entity the entity cache knows, with its status (metrics). */
+  async fleet(): Promise<
+    Array<{ status: EntityStatus; restorePoints: RestorePoint[] }>
+  > {
+    const dumpsByEntity = await this.dumpsByEntity();
+    return this.options.entities
+      .all()
+      .filter(
+        entity => entity.metadata.annotations?.[BACKUPS_ANNOTATIONS.policy],
+      )
+      .map(entity =>
+        this.statusOf(
+          entity,
+          dumpsByEntity.get(stringifyEntityRef(entity)) ?? [],
+        ),
+      );
+  }
+
+  private async dumpsByEntity(): Promise<Map<string, DumpRecord[]>> {
+    const byEntity = new Map<string, DumpRecord[]>();
+    for (const dump of await this.options.dumps.listAll()) {
+      const list = byEntity.get(dump.entityRef) ?? [];
+      list.push(dump);
+      byEntity.set(dump.entityRef, list);
+    }
+    return byEntity;
   }
 
   private statusOf(

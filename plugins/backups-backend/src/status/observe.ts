@@ -12,6 +12,7 @@ import {
   ProtectionIntent,
   RestorePoint,
   RunOutcome,
+  VolumeSnapshotIntent,
 } from '@backups-for-backstage/plugin-backups-common';
 import { ClusterCaches } from '../cluster/watch/ClusterCaches';
 import {
@@ -20,6 +21,7 @@ import {
   CachedWorkload,
 } from '../cluster/watch/projections';
 import { DumpRecord } from '../database/DumpRecordStore';
+import { matchesLabelSelector } from '../plan/labelSelector';
 import { entityLabelKey } from '../plan/naming';
 import {
   ClusterPlan,
@@ -27,30 +29,27 @@ import {
 } from '@backups-for-backstage/plugin-backups-common';
 import { ClusterObservation, LayerObservation } from './compliance';
 
-function matches(
-  requirements: LabelSelectorRequirement[],
-  labels: Record<string, string>,
-): boolean {
-  return requirements.every(({ key, operator, values }) => {
-    const value = labels[key];
-    switch (operator) {
-      case 'In':
-        return value !== undefined && values.includes(value);
-      case 'NotIn':
-        return value === undefined || !values.includes(value);
-      case 'Exists':
-        return value !== undefined;
-      default:
-        return value === undefined;
-    }
-  });
-}
-
 function countMatching(
   items: CachedWorkload[],
   requirements: LabelSelectorRequirement[],
 ): number {
-  return items.filter(item => matches(requirements, item.labels)).length;
+  return items.filter(item => matchesLabelSelector(requirements, item.labels))
+    .length;
+}
+
+/** The PVCs a volume-snapshot intent selects in a namespace, from the cache. */
+export function selectedClaims(
+  snapshotIntent: VolumeSnapshotIntent,
+  namespace: string,
+  caches: ClusterCaches,
+): CachedWorkload[] {
+  const claims = caches.claims?.lookup('namespace', namespace) ?? [];
+  const { pvcs } = snapshotIntent;
+  return pvcs.type === 'names'
+    ? claims.filter(claim => pvcs.names.includes(claim.name))
+    : claims.filter(claim =>
+        matchesLabelSelector(pvcs.requirements, claim.labels),
+      );
 }
 
 function runnerOf(plan: ClusterPlan, layer: BackupLayer, kinds: string[]) {
@@ -338,13 +337,11 @@ function observeSnapshots(
     }
   }
   const problems: string[] = [];
-  const claims = caches.claims?.lookup('namespace', namespace) ?? [];
   const { pvcs } = snapshotIntent;
-  const selected =
-    pvcs.type === 'names'
-      ? claims.filter(claim => pvcs.names.includes(claim.name)).length
-      : countMatching(claims, pvcs.requirements);
-  if (caches.claims && selected === 0) {
+  if (
+    caches.claims &&
+    selectedClaims(snapshotIntent, namespace, caches).length === 0
+  ) {
     problems.push(
       `${
         pvcs.type === 'names'

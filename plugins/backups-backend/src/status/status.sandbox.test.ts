@@ -35,7 +35,7 @@ const PLAIN = component('plain', { 'backstage.io/kubernetes-id': 'plain' });
 const DATABASE_IDS = testDatabaseIds();
 
 /** The watch caches catch up over HTTP. */
-const eventually = <T>(check: () => Promise<T>) => poll(check, 15_000);
+const eventually = <T>(check: () => Promise<T>) => poll(check, 30_000);
 
 describe.each(DATABASE_IDS)(
   'status against a sandbox cluster, on its clock, with %s',

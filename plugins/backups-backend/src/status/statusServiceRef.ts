@@ -8,7 +8,9 @@ import { clusterWatchersServiceRef } from '../cluster/watch/clusterWatchersServi
 import { backupsConfigServiceRef } from '../config/backupsConfigServiceRef';
 import { DumpRecordStore } from '../database/DumpRecordStore';
 import { entityCacheServiceRef } from '../entities/entityCacheServiceRef';
+import { metricsServiceRef } from '@backstage/backend-plugin-api/alpha';
 import { DefaultStatusService } from './DefaultStatusService';
+import { registerStatusMetrics } from './statusMetrics';
 import { StatusService } from './StatusService';
 
 /**
@@ -29,9 +31,18 @@ export const statusServiceRef = createServiceRef<StatusService>({
         watchers: clusterWatchersServiceRef,
         database: coreServices.database,
         logger: coreServices.logger,
+        metrics: metricsServiceRef,
       },
-      async factory({ config, catalog, entities, watchers, database, logger }) {
-        return new DefaultStatusService({
+      async factory({
+        config,
+        catalog,
+        entities,
+        watchers,
+        database,
+        logger,
+        metrics,
+      }) {
+        const status = new DefaultStatusService({
           config,
           catalog,
           entities,
@@ -39,6 +50,8 @@ export const statusServiceRef = createServiceRef<StatusService>({
           dumps: await DumpRecordStore.create({ database }),
           logger,
         });
+        registerStatusMetrics({ metrics, fleet: () => status.fleet() });
+        return status;
       },
     }),
 });
