@@ -40,3 +40,80 @@ export function errorBody(name: string, message: string, statusCode: number) {
     response: { statusCode },
   };
 }
+
+/** A request the mock backend received. */
+export interface ReceivedRequest {
+  method: string;
+  url: URL;
+  body?: unknown;
+}
+
+/** An answer, or a function of the request that gives one. */
+type Answer =
+  | { status?: number; body: JsonBodyType }
+  | ((request: ReceivedRequest) => { status?: number; body: JsonBodyType });
+
+/**
+ * The backups backend, route by route: each route answers what it is given
+ * (the status fixture by default, 404 for what is not given), and every
+ * request is recorded with its body.
+ */
+export function serveBackupsApi(
+  server: Pick<SetupServer, 'use'>,
+  routes: {
+    intent?: Answer;
+    status?: Answer;
+    restorePoints?: Answer;
+    backups?: Answer;
+    overview?: Answer;
+  },
+): { requests: ReceivedRequest[] } {
+  const requests: ReceivedRequest[] = [];
+  const respond = (answer: Answer | undefined, request: ReceivedRequest) => {
+    if (!answer) {
+      return HttpResponse.json(
+        errorBody('NotFoundError', `not served: ${request.url.pathname}`, 404),
+        { status: 404 },
+      );
+    }
+    const { status, body } =
+      typeof answer === 'function' ? answer(request) : answer;
+    return HttpResponse.json(body, { status: status ?? 200 });
+  };
+  const handler =
+    (pick: (r: typeof routes) => Answer | undefined) =>
+    async ({ request }: { request: Request }) => {
+      const text = request.method === 'GET' ? '' : await request.text();
+      const received: ReceivedRequest = {
+        method: request.method,
+        url: new URL(request.url),
+        ...(text ? { body: JSON.parse(text) } : {}),
+      };
+      requests.push(received);
+      return respond(pick(routes), received);
+    };
+  const entity = `${BACKUPS_BASE_URL}/entities/:kind/:namespace/:name`;
+  server.use(
+    http.get(
+      `${entity}/intent`,
+      handler(r => r.intent),
+    ),
+    http.get(
+      `${entity}/status`,
+      handler(r => r.status),
+    ),
+    http.get(
+      `${entity}/restore-points`,
+      handler(r => r.restorePoints),
+    ),
+    http.post(
+      `${entity}/backups`,
+      handler(r => r.backups),
+    ),
+    http.get(
+      `${BACKUPS_BASE_URL}/overview`,
+      handler(r => r.overview),
+    ),
+  );
+  return { requests };
+}

@@ -1,6 +1,14 @@
 import { CompoundEntityRef } from '@backstage/catalog-model';
 import { createApiRef } from '@backstage/core-plugin-api';
-import { ProtectionIntentResult } from '@backups-for-backstage/plugin-backups-common';
+import {
+  BackupLayer,
+  ComplianceState,
+  EntityStatus,
+  OnDemandBackup,
+  OverviewPage,
+  ProtectionIntentResult,
+  RestorePointList,
+} from '@backups-for-backstage/plugin-backups-common';
 
 /**
  * Options accepted by every {@link BackupsApi} call.
@@ -33,6 +41,41 @@ export interface BackupsApi {
     entityRef: CompoundEntityRef | string,
     options?: BackupsRequestOptions,
   ): Promise<ProtectionIntentResult>;
+
+  /**
+   * Whether the entity is protected: its compliance state and reasons, its
+   * RPO, and per layer and cluster its schedule, last success, last attempt
+   * and state.
+   */
+  getStatus(
+    entityRef: CompoundEntityRef | string,
+    options?: BackupsRequestOptions,
+  ): Promise<EntityStatus>;
+
+  /** The entity's restore points, newest first, of one layer or all. */
+  getRestorePoints(
+    entityRef: CompoundEntityRef | string,
+    options?: BackupsRequestOptions & { layer?: BackupLayer },
+  ): Promise<RestorePointList>;
+
+  /** Backs one layer up now (in the entity's first cluster unless named). */
+  createBackup(
+    entityRef: CompoundEntityRef | string,
+    request: { layer: BackupLayer; cluster?: string },
+    options?: BackupsRequestOptions,
+  ): Promise<OnDemandBackup>;
+
+  /** The fleet: one row per opted-in entity the caller may read. */
+  getOverview(
+    filters?: {
+      owner?: string;
+      policy?: string;
+      state?: ComplianceState;
+      offset?: number;
+      limit?: number;
+    },
+    options?: BackupsRequestOptions,
+  ): Promise<OverviewPage>;
 }
 
 /**

@@ -1,7 +1,15 @@
 import { CompoundEntityRef, parseEntityRef } from '@backstage/catalog-model';
 import { DiscoveryApi, FetchApi } from '@backstage/core-plugin-api';
 import { ResponseError } from '@backstage/errors';
-import { ProtectionIntentResult } from '@backups-for-backstage/plugin-backups-common';
+import {
+  BackupLayer,
+  ComplianceState,
+  EntityStatus,
+  OnDemandBackup,
+  OverviewPage,
+  ProtectionIntentResult,
+  RestorePointList,
+} from '@backups-for-backstage/plugin-backups-common';
 import { BackupsApi, BackupsRequestOptions } from './BackupsApi';
 
 /**
@@ -27,6 +35,59 @@ export class BackupsClient implements BackupsApi {
       `${entityPath(entityRef)}/intent`,
       { signal: options?.signal },
     );
+  }
+
+  async getStatus(
+    entityRef: CompoundEntityRef | string,
+    options?: BackupsRequestOptions,
+  ): Promise<EntityStatus> {
+    return this.request<EntityStatus>(`${entityPath(entityRef)}/status`, {
+      signal: options?.signal,
+    });
+  }
+
+  async getRestorePoints(
+    entityRef: CompoundEntityRef | string,
+    options?: BackupsRequestOptions & { layer?: BackupLayer },
+  ): Promise<RestorePointList> {
+    return this.request<RestorePointList>(
+      `${entityPath(entityRef)}/restore-points`,
+      { signal: options?.signal, query: { layer: options?.layer } },
+    );
+  }
+
+  async createBackup(
+    entityRef: CompoundEntityRef | string,
+    request: { layer: BackupLayer; cluster?: string },
+    options?: BackupsRequestOptions,
+  ): Promise<OnDemandBackup> {
+    return this.request<OnDemandBackup>(`${entityPath(entityRef)}/backups`, {
+      method: 'POST',
+      body: request,
+      signal: options?.signal,
+    });
+  }
+
+  async getOverview(
+    filters: {
+      owner?: string;
+      policy?: string;
+      state?: ComplianceState;
+      offset?: number;
+      limit?: number;
+    } = {},
+    options?: BackupsRequestOptions,
+  ): Promise<OverviewPage> {
+    return this.request<OverviewPage>('/overview', {
+      signal: options?.signal,
+      query: {
+        owner: filters.owner,
+        policy: filters.policy,
+        state: filters.state,
+        offset: filters.offset?.toString(),
+        limit: filters.limit?.toString(),
+      },
+    });
   }
 
   /**

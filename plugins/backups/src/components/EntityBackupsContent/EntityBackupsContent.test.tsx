@@ -1,10 +1,12 @@
 import { Entity } from '@backstage/catalog-model';
 import { EntityProvider } from '@backstage/plugin-catalog-react';
 import {
+  mockApis,
   registerMswTestHooks,
   renderInTestApp,
   TestApiProvider,
 } from '@backstage/test-utils';
+import { permissionApiRef } from '@backstage/plugin-permission-react';
 import { screen, within } from '@testing-library/react';
 import { setupServer } from 'msw/node';
 import { backupsApiRef } from '../../api';
@@ -18,15 +20,31 @@ import {
   createTestBackupsClient,
   errorBody,
   serveBackups,
+  serveBackupsApi,
 } from '../../__testUtils__/backupsServer';
+import {
+  entityStatus,
+  restorePointList,
+} from '../../__testUtils__/statusFixtures';
 import { EntityBackupsContent } from './EntityBackupsContent';
 
 const server = setupServer();
 registerMswTestHooks(server);
 
-async function renderTab(entity: Entity) {
+async function renderTab(
+  entity: Entity,
+  options: { permission?: 'ALLOW' | 'DENY' } = {},
+) {
   return renderInTestApp(
-    <TestApiProvider apis={[[backupsApiRef, createTestBackupsClient()]]}>
+    <TestApiProvider
+      apis={[
+        [backupsApiRef, createTestBackupsClient()],
+        [
+          permissionApiRef,
+          mockApis.permission({ authorize: options.permission ?? 'ALLOW' }),
+        ],
+      ]}
+    >
       <EntityProvider entity={entity}>
         <EntityBackupsContent />
       </EntityProvider>
@@ -59,7 +77,11 @@ function row(container: HTMLElement, label: string): HTMLElement {
 
 describe('EntityBackupsContent', () => {
   it('asks the backend for the entity intent, URL-encoding each segment of the ref', async () => {
-    const { urls } = serveBackups(server, { body: intentOf(ordersEntity) });
+    const { requests } = serveBackupsApi(server, {
+      intent: { body: intentOf(ordersEntity) },
+      status: { body: entityStatus('protected') },
+      restorePoints: { body: restorePointList([]) },
+    });
     const oddEntity: Entity = {
       ...ordersEntity,
       metadata: {
@@ -72,16 +94,24 @@ describe('EntityBackupsContent', () => {
     await renderTab(oddEntity);
 
     expect(await screen.findByText('Protection')).toBeInTheDocument();
-    expect(urls.map(url => url.pathname)).toEqual([
-      '/api/backups/entities/Component/team%20a/x%2Fy%231/intent',
+    await screen.findByText('Is it protected?');
+    const base = '/api/backups/entities/Component/team%20a/x%2Fy%231';
+    expect(requests.map(request => request.url.pathname).sort()).toEqual([
+      `${base}/intent`,
+      `${base}/restore-points`,
+      `${base}/status`,
     ]);
-    expect(urls[0].search).toBe('');
+    expect(requests[0].url.search).toBe('');
   });
 
   it('shows the policy, targets, workload and one card per enabled layer', async () => {
     const intent = intentOf(ordersEntity);
     expect(intent.state).toBe('valid');
-    serveBackups(server, { body: intent });
+    serveBackupsApi(server, {
+      intent: { body: intent },
+      status: { body: entityStatus('protected') },
+      restorePoints: { body: restorePointList([]) },
+    });
 
     await renderTab(ordersEntity);
 
@@ -148,7 +178,15 @@ describe('EntityBackupsContent', () => {
     expect(intent.state === 'valid' && intent.intent.layers).toEqual([
       'velero',
     ]);
-    serveBackups(server, { body: intent });
+    serveBackupsApi(server, {
+      intent: { body: intent },
+      status: {
+        body: entityStatus('protected', {
+          layers: entityStatus('protected').layers.slice(0, 1),
+        }),
+      },
+      restorePoints: { body: restorePointList([]) },
+    });
 
     await renderTab(ordersEntity);
 

@@ -1,4 +1,5 @@
 import {
+  CompoundEntityRef,
   getCompoundEntityRef,
   stringifyEntityRef,
 } from '@backstage/catalog-model';
@@ -18,12 +19,39 @@ import { IntentErrorsPanel } from '../IntentErrorsPanel';
 import { LayerCard } from '../LayerCard';
 import { OptInInstructions } from '../OptInInstructions';
 import { ProtectionSummaryCard } from '../ProtectionSummaryCard';
+import { ComplianceSummary } from '../ComplianceSummary';
+import { RestorePointsTable } from '../RestorePointsTable';
+import { useEntityBackups } from './useEntityBackups';
 import { describeError } from '../../utils/describeError';
 
-function ProtectionIntentView(props: { intent: ProtectionIntent }) {
+function ProtectionIntentView(props: {
+  intent: ProtectionIntent;
+  entity: CompoundEntityRef;
+}) {
   const { intent } = props;
+  const backups = useEntityBackups(props.entity);
+  const { status } = backups;
   return (
     <Grid container spacing={3} alignItems="stretch">
+      {status ? (
+        <Grid item xs={12}>
+          <ComplianceSummary status={status} />
+        </Grid>
+      ) : null}
+      {backups.loading ? (
+        <Grid item xs={12}>
+          <Progress />
+        </Grid>
+      ) : null}
+      {backups.error ? (
+        <Grid item xs={12}>
+          <WarningPanel
+            title={`Could not load whether ${
+              intent.entityRef
+            } is protected: ${describeError(backups.error)}`}
+          />
+        </Grid>
+      ) : null}
       <Grid item xs={12} md={6}>
         <ProtectionSummaryCard intent={intent} />
       </Grid>
@@ -32,9 +60,26 @@ function ProtectionIntentView(props: { intent: ProtectionIntent }) {
       </Grid>
       {intent.layers.map(layer => (
         <Grid item xs={12} md={6} lg={4} key={layer}>
-          <LayerCard layer={layer} intent={intent} />
+          <LayerCard
+            layer={layer}
+            intent={intent}
+            statuses={status?.layers.filter(l => l.layer === layer)}
+            onBackupStarted={backups.watch}
+          />
         </Grid>
       ))}
+      {status
+        ? intent.layers.map(layer => (
+            <Grid item xs={12} key={`points-${layer}`}>
+              <RestorePointsTable
+                layer={layer}
+                restorePoints={backups.restorePoints.filter(
+                  point => point.layer === layer,
+                )}
+              />
+            </Grid>
+          ))
+        : null}
     </Grid>
   );
 }
@@ -74,7 +119,12 @@ export function EntityBackupsContent() {
 
   switch (value.state) {
     case 'valid':
-      return <ProtectionIntentView intent={value.intent} />;
+      return (
+        <ProtectionIntentView
+          intent={value.intent}
+          entity={getCompoundEntityRef(entity)}
+        />
+      );
     case 'invalid':
       return (
         <IntentErrorsPanel entityRef={value.entityRef} errors={value.errors} />

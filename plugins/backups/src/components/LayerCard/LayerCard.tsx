@@ -2,8 +2,17 @@ import { InfoCard, StructuredMetadataTable } from '@backstage/core-components';
 import {
   BackupLayer,
   DatabaseEngine,
+  LAYER_RUN_NOUNS,
+  LayerStatus,
+  OnDemandBackup,
   ProtectionIntent,
 } from '@backups-for-backstage/plugin-backups-common';
+import Box from '@material-ui/core/Box';
+import Typography from '@material-ui/core/Typography';
+import { relativeTime, utcTime } from '../../utils/time';
+import { BackUpNowButton } from '../BackUpNowButton';
+import { ComplianceChip } from '../ComplianceChip';
+import { RunTimeline } from '../RunTimeline';
 import { ReactNode } from 'react';
 import { describeRetention, LAYER_TITLES, ScheduleText } from './format';
 
@@ -79,6 +88,97 @@ function describeLayer(
 export interface LayerCardProps {
   layer: BackupLayer;
   intent: ProtectionIntent;
+  /** The layer's status in each of the entity's clusters, when known. */
+  statuses?: LayerStatus[];
+  /** Called when Back up now started a backup (to refresh). */
+  onBackupStarted?(backup: OnDemandBackup): void;
+  now?: Date;
+}
+
+function outcomeText(outcome: LayerStatus['lastAttemptOutcome']): string {
+  switch (outcome) {
+    case 'good':
+      return 'succeeded';
+    case 'empty':
+      return 'held nothing';
+    case 'failed':
+      return 'failed';
+    default:
+      return 'running';
+  }
+}
+
+function LayerClusterStatus(props: {
+  status: LayerStatus;
+  intent: ProtectionIntent;
+  onBackupStarted?(backup: OnDemandBackup): void;
+  now: Date;
+}) {
+  const { status, intent, now } = props;
+  return (
+    <Box mb={2} data-testid={`layer-status-${status.layer}-${status.cluster}`}>
+      <Box display="flex" alignItems="center" mb={1} style={{ gap: 8 }}>
+        <ComplianceChip state={status.state} />
+        <Typography variant="subtitle2">in {status.cluster}</Typography>
+        <Box flexGrow={1} />
+        <BackUpNowButton
+          entityRef={intent.entityRef}
+          layer={status.layer}
+          cluster={status.cluster}
+          busyReason={
+            status.running
+              ? `A ${LAYER_RUN_NOUNS[status.layer]} is running in ${
+                  status.cluster
+                }`
+              : undefined
+          }
+          onStarted={props.onBackupStarted}
+        />
+      </Box>
+      <StructuredMetadataTable
+        options={{ titleFormat: key => key }}
+        metadata={{
+          'Last success': status.lastSuccessAt
+            ? `${utcTime(status.lastSuccessAt)} (${relativeTime(
+                status.lastSuccessAt,
+                now,
+              )})`
+            : 'none yet',
+          'Last attempt': status.lastAttemptAt
+            ? `${outcomeText(status.lastAttemptOutcome)}, ${relativeTime(
+                status.lastAttemptAt,
+                now,
+              )}`
+            : 'none yet',
+          'Next run': status.nextRunAt
+            ? `${utcTime(status.nextRunAt)} (${relativeTime(
+                status.nextRunAt,
+                now,
+              )})`
+            : 'never',
+          'Restore points': `${status.restorePointCount} good`,
+        }}
+      />
+      {status.state !== 'protected' && status.reasons.length > 0 ? (
+        <ul
+          aria-label={`Why ${LAYER_TITLES[status.layer]} in ${
+            status.cluster
+          } is ${status.state}`}
+        >
+          {status.reasons.map(reason => (
+            <li key={reason}>
+              <Typography variant="body2">{reason}</Typography>
+            </li>
+          ))}
+        </ul>
+      ) : null}
+      <RunTimeline
+        runs={status.recentRuns}
+        rpoMs={intent.targets.rpo.milliseconds}
+        now={now}
+      />
+    </Box>
+  );
 }
 
 /**
@@ -88,6 +188,7 @@ export interface LayerCardProps {
  */
 export function LayerCard(props: LayerCardProps) {
   const { layer, intent } = props;
+  const now = props.now ?? new Date();
   const description = describeLayer(layer, intent);
   if (!description) {
     return null;
@@ -98,6 +199,16 @@ export function LayerCard(props: LayerCardProps) {
       subheader={description.subheader}
       variant="gridItem"
     >
+      {(props.statuses ?? []).map(status => (
+        <LayerClusterStatus
+          key={status.cluster}
+          status={status}
+          intent={intent}
+          onBackupStarted={props.onBackupStarted}
+          now={now}
+        />
+      ))}
+      <Typography variant="overline">Settings</Typography>
       <StructuredMetadataTable
         metadata={description.metadata}
         options={{ titleFormat: key => key }}

@@ -1,16 +1,11 @@
 import Typography from '@material-ui/core/Typography';
 import {
-  BackupLayer,
   describeSchedule,
   Retention,
 } from '@backups-for-backstage/plugin-backups-common';
 
 /** How each layer is named in the UI. */
-export const LAYER_TITLES: Record<BackupLayer, string> = {
-  velero: 'Velero backups',
-  database: 'Database dumps',
-  'volume-snapshot': 'Volume snapshots',
-};
+export { LAYER_TITLES } from '@backups-for-backstage/plugin-backups-common';
 
 /**
  * A cron schedule in words, followed by the cron expression as written.

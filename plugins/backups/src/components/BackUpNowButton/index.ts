@@ -1,0 +1,2 @@
+export { BackUpNowButton } from './BackUpNowButton';
+export type { BackUpNowButtonProps } from './BackUpNowButton';

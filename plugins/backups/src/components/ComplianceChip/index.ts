@@ -1,0 +1,2 @@
+export { ComplianceChip, COMPLIANCE_LABELS } from './ComplianceChip';
+export type { ComplianceChipProps } from './ComplianceChip';

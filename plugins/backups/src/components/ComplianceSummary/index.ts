@@ -1,0 +1,2 @@
+export { ComplianceSummary } from './ComplianceSummary';
+export type { ComplianceSummaryProps } from './ComplianceSummary';

@@ -1,0 +1,2 @@
+export { RestorePointsTable } from './RestorePointsTable';
+export type { RestorePointsTableProps } from './RestorePointsTable';

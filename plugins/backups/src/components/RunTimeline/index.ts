@@ -1,0 +1,2 @@
+export { RunTimeline } from './RunTimeline';
+export type { RunTimelineProps } from './RunTimeline';
