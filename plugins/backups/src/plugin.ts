@@ -1,12 +1,13 @@
 import {
   createApiFactory,
+  createComponentExtension,
   createPlugin,
   createRoutableExtension,
   discoveryApiRef,
   fetchApiRef,
 } from '@backstage/core-plugin-api';
 import { backupsApiRef, BackupsClient } from './api';
-import { rootRouteRef } from './routes';
+import { fleetRouteRef, rootRouteRef } from './routes';
 
 /**
  * The Backups plugin, for apps on the legacy frontend system.
@@ -25,6 +26,7 @@ export const backupsPlugin = createPlugin({
   ],
   routes: {
     root: rootRouteRef,
+    fleet: fleetRouteRef,
   },
 });
 
@@ -42,5 +44,38 @@ export const EntityBackupsContent = backupsPlugin.provide(
         m => m.EntityBackupsContent,
       ),
     mountPoint: rootRouteRef,
+  }),
+);
+
+/**
+ * The entity's protection at a glance, for its overview page (legacy
+ * frontend system): state, newest good backup, RPO.
+ *
+ * @public
+ */
+export const EntityBackupStatusCard = backupsPlugin.provide(
+  createComponentExtension({
+    name: 'EntityBackupStatusCard',
+    component: {
+      lazy: () =>
+        import('./components/EntityBackupStatusCard').then(
+          m => m.EntityBackupStatusCard,
+        ),
+    },
+  }),
+);
+
+/**
+ * The fleet page (legacy frontend system): mount it on a route, e.g.
+ * `<Route path="/backups" element={<BackupsPage />} />`.
+ *
+ * @public
+ */
+export const BackupsPage = backupsPlugin.provide(
+  createRoutableExtension({
+    name: 'BackupsPage',
+    component: () =>
+      import('./components/BackupsPage').then(m => m.BackupsPage),
+    mountPoint: fleetRouteRef,
   }),
 );

@@ -6,3 +6,10 @@ import { createRouteRef } from '@backstage/core-plugin-api';
 export const rootRouteRef = createRouteRef({
   id: 'backups',
 });
+
+/**
+ * The fleet page (BackupsPage).
+ */
+export const fleetRouteRef = createRouteRef({
+  id: 'backups:fleet',
+});

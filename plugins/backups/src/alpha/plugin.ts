@@ -1,10 +1,12 @@
 import { createFrontendPlugin } from '@backstage/frontend-plugin-api';
 import { backupsApi } from './apis';
+import { backupsEntityCard } from './entityCard';
 import { backupsEntityContent } from './entityContent';
+import { backupsPage } from './page';
 
 /**
- * The Backups plugin for the new frontend system: the backups API and the
- * Backups tab of entity pages.
+ * The Backups plugin for the new frontend system: the backups API, the
+ * Backups tab and status card of entity pages, and the fleet page.
  *
  * @alpha
  */
@@ -12,5 +14,10 @@ export const backupsPlugin = createFrontendPlugin({
   pluginId: 'backups',
   title: 'Backups',
   info: { packageJson: () => import('../../package.json') },
-  extensions: [backupsApi, backupsEntityContent],
+  extensions: [
+    backupsApi,
+    backupsEntityContent,
+    backupsEntityCard,
+    backupsPage,
+  ],
 });
