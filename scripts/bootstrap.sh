@@ -67,6 +67,8 @@ ensure_dependencies() {
 ensure_node
 ensure_native_build_headers
 export COREPACK_ENABLE_DOWNLOAD_PROMPT=0
+# Never download browsers: the browser suite runs Debian's chromium.
+export PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1
 ensure_dependencies
 export PATH="$REPO_ROOT/node_modules/.bin:$PATH"
 cd "$REPO_ROOT"

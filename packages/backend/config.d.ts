@@ -3,8 +3,13 @@ export interface Config {
   kubeSandbox?: {
     /** Start the sandbox API servers with the backend. */
     enabled?: boolean;
-    /** Simulated seconds per real second. Default 60. */
+    /**
+     * Simulated seconds per real second once running. Default 1: the
+     * clusters' clock and the backend's agree (ages against the RPO are true).
+     */
     speed?: number;
+    /** Replay this much past before running, once the catalog is reconciled. */
+    history?: { days?: number };
     clusters?: Array<{
       /** The cluster's name in backups.clusters. */
       name: string;

@@ -1,4 +1,6 @@
+import { convertLegacyRouteRefs } from '@backstage/core-compat-api';
 import { createFrontendPlugin } from '@backstage/frontend-plugin-api';
+import { fleetRouteRef } from '../routes';
 import { backupsApi } from './apis';
 import { backupsEntityCard } from './entityCard';
 import { backupsEntityContent } from './entityContent';
@@ -14,6 +16,7 @@ export const backupsPlugin = createFrontendPlugin({
   pluginId: 'backups',
   title: 'Backups',
   info: { packageJson: () => import('../../package.json') },
+  routes: convertLegacyRouteRefs({ fleet: fleetRouteRef }),
   extensions: [
     backupsApi,
     backupsEntityContent,
