@@ -32,6 +32,12 @@ export interface SandboxOptions {
   tokens?: { admin: string; readOnly: string };
   /** Where simulated time starts. */
   startTime?: Date;
+  /**
+   * Milliseconds every request waits before it is answered (watch starts
+   * included), as across a network; `server.setLatency` changes it later.
+   * Default 0.
+   */
+  latencyMs?: number;
   /** Events kept for watch resume; older versions answer 410 Gone. */
   watchHistorySize?: number;
   bookmarkIntervalMs?: number;
@@ -98,6 +104,7 @@ export async function startSandbox(
     store,
     tokens: identities,
     bookmarkIntervalMs: options.bookmarkIntervalMs,
+    latencyMs: options.latencyMs,
   });
   for (const name of [
     'default',

@@ -41,6 +41,25 @@ describe('nextRun', () => {
     expect(next!.getTime()).toBeLessThanOrEqual(before + 60 * 1000);
   });
 
+  it('answers from any time, in any order (it remembers the last answer)', () => {
+    const hour = 3600 * 1000;
+    const start = Date.parse('2026-12-02T10:00:00Z');
+    // Forwards within an hour, across its end, then back into the past.
+    const offsets = [1, 59 * 60_000, hour - 1, hour, hour + 1, -hour - 1, 5];
+    for (const offset of offsets) {
+      const from = start + offset;
+      expect(nextRun('0 * * * *', new Date(from))?.getTime()).toBe(
+        Math.floor(from / hour) * hour + hour,
+      );
+    }
+    // @every counts from the time asked.
+    for (const offset of [0, 1000, -60_000]) {
+      expect(nextRun('@every 90m', new Date(start + offset))?.getTime()).toBe(
+        start + offset + 90 * 60_000,
+      );
+    }
+  });
+
   it('is undefined for a schedule that never fires', () => {
     expect(
       nextRun('0 0 30 2 *', new Date('2024-01-01T00:00:00Z')),

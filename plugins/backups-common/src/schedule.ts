@@ -7,6 +7,9 @@ import {
 
 const PARSED = new Map<string, CronSchedule | null>();
 const PERIODS = new Map<string, number | undefined>();
+const DESCRIPTIONS = new Map<string, string>();
+/** Per schedule, the last next run computed and the time it was computed from. */
+const NEXT_RUNS = new Map<string, { from: number; next: number }>();
 const CACHE_LIMIT = 2000;
 
 function remember<V>(cache: Map<string, V>, key: string, value: V): V {
@@ -45,6 +48,12 @@ const DESCRIPTOR_FIELDS: Record<string, string> = {
  * @public
  */
 export function describeSchedule(cron: string): string {
+  const known = DESCRIPTIONS.get(cron);
+  if (known !== undefined) return known;
+  return remember(DESCRIPTIONS, cron, describe(cron));
+}
+
+function describe(cron: string): string {
   if (cron.startsWith('@every ')) {
     return `Every ${cron.slice('@every '.length).trim()}`;
   }
@@ -67,6 +76,21 @@ export function nextRun(
   cron: string,
   from: Date = new Date(),
 ): Date | undefined {
+  // The next run is the same from any time between the last `from` and that
+  // run (a fleet's status asks with nearly the same time, many times over).
+  // Not so for `@every`, which counts from `from`.
+  if (parsed(cron)?.kind === 'every') return computeNextRun(cron, from);
+  const time = from.getTime();
+  const known = NEXT_RUNS.get(cron);
+  if (known && time >= known.from && time < known.next) {
+    return new Date(known.next);
+  }
+  const next = computeNextRun(cron, from);
+  if (next) remember(NEXT_RUNS, cron, { from: time, next: next.getTime() });
+  return next;
+}
+
+function computeNextRun(cron: string, from: Date): Date | undefined {
   const schedule = parsed(cron);
   if (!schedule) return undefined;
   if (schedule.kind === 'every') {
@@ -100,13 +124,13 @@ export function schedulePeriodMs(
 function computePeriod(cron: string, around: Date): number | undefined {
   const from = new Date(around.getTime() - 35 * DAY_MS);
   const until = around.getTime() + 35 * DAY_MS;
-  let previous = nextRun(cron, from);
+  let previous = computeNextRun(cron, from);
   if (!previous) return undefined;
   let longest = 0;
   // Enough runs to see a week of a 5-minute schedule; more frequent
   // schedules are regular.
   for (let runs = 0; runs < 2500; runs++) {
-    const next = nextRun(cron, previous);
+    const next = computeNextRun(cron, previous);
     if (!next) break;
     longest = Math.max(longest, next.getTime() - previous.getTime());
     if (next.getTime() > until) break;

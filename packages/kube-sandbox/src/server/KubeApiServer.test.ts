@@ -179,4 +179,33 @@ describe('KubeApiServer (sandbox only)', () => {
       before + 1,
     );
   });
+
+  it('holds every answer back by the latency it is given, watch starts included', async () => {
+    const server = cluster.sandbox!.server;
+    const headers = {
+      Authorization: `Bearer ${cluster.sandbox!.tokens.admin}`,
+    };
+    const url = `${cluster.sandbox!.url}/api/v1/namespaces`;
+    const elapsed = async (request: () => Promise<unknown>) => {
+      const startedAt = Date.now();
+      await request();
+      return Date.now() - startedAt;
+    };
+    server.setLatency(300);
+    try {
+      expect(
+        await elapsed(async () => (await fetch(url, { headers })).json()),
+      ).toBeGreaterThanOrEqual(290);
+      const watch = new AbortController();
+      // The first byte of a watch (its headers) waits as well.
+      expect(
+        await elapsed(() =>
+          fetch(`${url}?watch=true`, { headers, signal: watch.signal }),
+        ),
+      ).toBeGreaterThanOrEqual(290);
+      watch.abort();
+    } finally {
+      server.setLatency(0);
+    }
+  });
 });

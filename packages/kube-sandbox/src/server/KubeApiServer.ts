@@ -70,14 +70,17 @@ export class KubeApiServer {
   private readonly openStreams = new Set<http.ServerResponse>();
   private watchDelayMs = 0;
   private watchEventsToDrop = 0;
+  private latencyMs: number;
 
   constructor(
     private readonly options: {
       store: ObjectStore;
       tokens: Record<string, TokenIdentity>;
       bookmarkIntervalMs?: number;
+      latencyMs?: number;
     },
   ) {
+    this.latencyMs = options.latencyMs ?? 0;
     this.server = http.createServer((req, res) => {
       this.handle(req, res).catch(error => this.fail(res, error));
     });
@@ -107,6 +110,14 @@ export class KubeApiServer {
   dropConnections() {
     this.openStreams.forEach(res => res.destroy());
     this.server.closeAllConnections();
+  }
+
+  /**
+   * Delays the answer to every request by `ms` (a watch's first byte
+   * included, not its later events), like a cluster across a network.
+   */
+  setLatency(ms: number) {
+    this.latencyMs = ms;
   }
 
   /** Delays every watch event by `ms`. */
@@ -145,6 +156,9 @@ export class KubeApiServer {
     res.on('finish', () => {
       record.status = res.statusCode;
     });
+    if (this.latencyMs > 0) {
+      await new Promise(resolve => setTimeout(resolve, this.latencyMs));
+    }
 
     const fault = this.faults.match(method, url.pathname);
     if (fault?.type === 'hang') {

@@ -19,21 +19,34 @@ import {
   EntityStatus,
   OverviewPage,
   OverviewRow,
-  parseProtectionIntent,
   RestorePoint,
   RestorePointList,
 } from '@backups-for-backstage/plugin-backups-common';
 import { ClusterWatchers } from '../cluster/watch/ClusterWatchers';
-import { BackupsConfig, toIntentContext } from '../config/readBackupsConfig';
+import { BackupsConfig } from '../config/readBackupsConfig';
 import { DumpRecord, DumpRecordStore } from '../database/DumpRecordStore';
 import { EntityCache } from '../entities/EntityCache';
-import { ClusterFacts, planEntity } from '../plan/planEntity';
+import { ClusterFacts } from '../plan/planEntity';
 import { entityStatus } from './compliance';
 import { DumpRecorder } from './DumpRecorder';
 import { observeEntity } from './observe';
+import { Planned, PlannedEntities } from './PlannedEntities';
 import { StatusService } from './StatusService';
+import { byText } from './textOrder';
 
 const MAX_PAGE = 5000;
+/** Entities whose last status is kept (see statusOf). */
+const MAX_COMPUTED = 20_000;
+
+interface ClusterFactsNow {
+  facts: Record<string, ClusterFacts>;
+  version: string;
+}
+
+interface ComputedStatus {
+  status: EntityStatus;
+  restorePoints: RestorePoint[];
+}
 
 function ownerRef(entity: Entity): string | undefined {
   const owner = entity.spec?.owner;
@@ -52,6 +65,11 @@ function ownerRef(entity: Entity): string | undefined {
  */
 export class DefaultStatusService implements StatusService {
   private readonly now: () => Date;
+  private readonly planned: PlannedEntities;
+  private readonly computed = new Map<
+    string,
+    { planned: Planned; inputs: string; result: ComputedStatus }
+  >();
 
   constructor(
     private readonly options: {
@@ -65,6 +83,7 @@ export class DefaultStatusService implements StatusService {
     },
   ) {
     this.now = options.now ?? (() => new Date());
+    this.planned = new PlannedEntities({ config: options.config });
     const recorder = new DumpRecorder({
       dumps: options.dumps,
       now: this.now,
@@ -79,8 +98,10 @@ export class DefaultStatusService implements StatusService {
   }): Promise<EntityStatus> {
     const entity = await this.requireEntity(options);
     const entityRef = stringifyEntityRef(entity);
-    return this.statusOf(entity, await this.options.dumps.list({ entityRef }))
-      .status;
+    return this.statusOf({
+      entity,
+      dumps: await this.options.dumps.list({ entityRef }),
+    }).status;
   }
 
   async getRestorePoints(options: {
@@ -90,10 +111,10 @@ export class DefaultStatusService implements StatusService {
   }): Promise<RestorePointList> {
     const entity = await this.requireEntity(options);
     const entityRef = stringifyEntityRef(entity);
-    const { restorePoints } = this.statusOf(
+    const { restorePoints } = this.statusOf({
       entity,
-      await this.options.dumps.list({ entityRef }),
-    );
+      dumps: await this.options.dumps.list({ entityRef }),
+    });
     return {
       entityRef,
       ...(options.layer ? { layer: options.layer } : {}),
@@ -121,12 +142,8 @@ export class DefaultStatusService implements StatusService {
       },
       { credentials: options.credentials },
     );
-    const readable = await options.readable(
-      visible.map(entity => stringifyEntityRef(entity)),
-    );
-    const entities = visible.filter(entity =>
-      readable.has(stringifyEntityRef(entity)),
-    );
+    const refs = visible.map(entity => stringifyEntityRef(entity));
+    const readable = await options.readable(refs);
     const wantedOwner = options.owner
       ? stringifyEntityRef(
           parseEntityRef(options.owner, {
@@ -136,23 +153,27 @@ export class DefaultStatusService implements StatusService {
         )
       : undefined;
     const dumpsByEntity = await this.dumpsByEntity();
+    const clusterFacts = this.clusterFacts();
     const rows: OverviewRow[] = [];
-    for (const entity of entities) {
-      this.options.entities.put(entity);
+    for (const [index, entity] of visible.entries()) {
+      const entityRef = refs[index];
+      if (!readable.has(entityRef)) continue;
       const owner = ownerRef(entity);
       const policy = entity.metadata.annotations?.[BACKUPS_ANNOTATIONS.policy];
       if (wantedOwner && owner !== wantedOwner) continue;
       if (options.policy && policy !== options.policy) continue;
-      const entityRef = stringifyEntityRef(entity);
-      const { status, restorePoints } = this.statusOf(
+      const { status } = this.statusOf({
         entity,
-        dumpsByEntity.get(entityRef) ?? [],
-      );
+        entityRef,
+        dumps: dumpsByEntity.get(entityRef) ?? [],
+        clusterFacts,
+      });
       const newestGood: OverviewRow['newestGood'] = {};
-      for (const point of restorePoints) {
-        if (!point.good) continue;
-        const known = newestGood[point.layer];
-        if (!known || known < point.time) newestGood[point.layer] = point.time;
+      for (const layer of status.layers) {
+        const known = newestGood[layer.layer];
+        if (layer.lastSuccessAt && (!known || known < layer.lastSuccessAt)) {
+          newestGood[layer.layer] = layer.lastSuccessAt;
+        }
       }
       rows.push({
         entityRef,
@@ -186,7 +207,7 @@ export class DefaultStatusService implements StatusService {
     const rank = (state: ComplianceState) => -COMPLIANCE_STATES.indexOf(state);
     filtered.sort(
       (a, b) =>
-        rank(a.state) - rank(b.state) || a.entityRef.localeCompare(b.entityRef),
+        rank(a.state) - rank(b.state) || byText(a.entityRef, b.entityRef),
     );
     const offset = Math.max(0, options.offset ?? 0);
     const limit = Math.min(MAX_PAGE, Math.max(1, options.limit ?? 100));
@@ -204,16 +225,18 @@ export class DefaultStatusService implements StatusService {
     Array<{ status: EntityStatus; restorePoints: RestorePoint[] }>
   > {
     const dumpsByEntity = await this.dumpsByEntity();
+    const clusterFacts = this.clusterFacts();
     return this.options.entities
       .all()
       .filter(
         entity => entity.metadata.annotations?.[BACKUPS_ANNOTATIONS.policy],
       )
       .map(entity =>
-        this.statusOf(
+        this.statusOf({
           entity,
-          dumpsByEntity.get(stringifyEntityRef(entity)) ?? [],
-        ),
+          dumps: dumpsByEntity.get(stringifyEntityRef(entity)) ?? [],
+          clusterFacts,
+        }),
       );
   }
 
@@ -227,13 +250,76 @@ export class DefaultStatusService implements StatusService {
     return byEntity;
   }
 
-  private statusOf(
-    entity: Entity,
-    dumps: DumpRecord[],
-  ): { status: EntityStatus; restorePoints: RestorePoint[] } {
-    const { config, watchers } = this.options;
+  /**
+   * An entity's status, computed again when its plan, one of its clusters'
+   * caches or its dumps change, and at most once a second otherwise (ages
+   * are given to the second): a fleet page asks for every entity, often.
+   */
+  private statusOf(options: {
+    entity: Entity;
+    entityRef?: string;
+    dumps: DumpRecord[];
+    clusterFacts?: ClusterFactsNow;
+  }): ComputedStatus {
+    const { watchers } = this.options;
+    const { entity, dumps } = options;
     const now = this.now();
-    const entityRef = stringifyEntityRef(entity);
+    const entityRef = options.entityRef ?? stringifyEntityRef(entity);
+    const facts = options.clusterFacts ?? this.clusterFacts();
+    const planned = this.planned.get({
+      entity,
+      entityRef,
+      clusterFacts: facts.facts,
+      clusterFactsVersion: facts.version,
+    });
+    const clusters =
+      planned.plan.state === 'planned'
+        ? planned.plan.clusters.map(
+            cluster => watchers.caches(cluster.cluster)?.generation,
+          )
+        : [];
+    const inputs = [
+      Math.floor(now.getTime() / 1000),
+      ...clusters,
+      dumps.length,
+      dumps[0]?.finishedAt,
+      dumps[dumps.length - 1]?.finishedAt,
+    ].join(' ');
+    const known = this.computed.get(entityRef);
+    if (known?.planned === planned && known.inputs === inputs) {
+      return known.result;
+    }
+    const result = this.computeStatus({ entityRef, planned, dumps, now });
+    this.computed.delete(entityRef);
+    if (this.computed.size >= MAX_COMPUTED) {
+      this.computed.delete(this.computed.keys().next().value!);
+    }
+    this.computed.set(entityRef, { planned, inputs, result });
+    return result;
+  }
+
+  /** What the planner must know of the clusters, once per request. */
+  private clusterFacts(): ClusterFactsNow {
+    const facts: Record<string, ClusterFacts> = {};
+    for (const caches of this.options.watchers.all()) {
+      if (caches.served) {
+        facts[caches.cluster.name] = {
+          hasSnapScheduler: caches.served.hasSnapScheduler,
+        };
+      }
+    }
+    return { facts, version: JSON.stringify(facts) };
+  }
+
+  private computeStatus(options: {
+    entityRef: string;
+    planned: Planned;
+    dumps: DumpRecord[];
+    now: Date;
+  }): ComputedStatus {
+    const { config, watchers } = this.options;
+    const { entityRef, dumps, now } = options;
+    const { intent, plan } = options.planned;
     const base = {
       entityRef,
       layers: [],
@@ -241,7 +327,6 @@ export class DefaultStatusService implements StatusService {
       warnings: [],
       generatedAt: now.toISOString(),
     };
-    const intent = parseProtectionIntent(entity, toIntentContext(config));
     if (intent.state === 'not-opted-in') {
       return {
         status: {
@@ -271,15 +356,6 @@ export class DefaultStatusService implements StatusService {
         restorePoints: [],
       };
     }
-    const clusterFacts: Record<string, ClusterFacts> = {};
-    for (const caches of watchers.all()) {
-      if (caches.served) {
-        clusterFacts[caches.cluster.name] = {
-          hasSnapScheduler: caches.served.hasSnapScheduler,
-        };
-      }
-    }
-    const plan = planEntity({ entity, config, clusterFacts });
     const clusterPlans = plan.state === 'planned' ? plan.clusters : [];
     const observed = observeEntity({
       intent: intent.intent,

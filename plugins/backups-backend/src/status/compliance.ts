@@ -19,6 +19,7 @@ import {
   scheduleGraceMs,
   schedulePeriodMs,
 } from '@backups-for-backstage/plugin-backups-common';
+import { byNewestTime } from './textOrder';
 
 /** What is known of one layer of an entity in one cluster. */
 export interface LayerObservation {
@@ -64,8 +65,21 @@ function age(now: Date, time: string | Date): string {
   return formatDuration(now.getTime() - new Date(time).getTime());
 }
 
+/** The newest of `items` (times are ISO 8601 in UTC, so text order is time order). */
+function newest<T extends { time: string }>(
+  items: readonly T[],
+): T | undefined {
+  let found: T | undefined;
+  for (const item of items) if (!found || item.time > found.time) found = item;
+  return found;
+}
+
 function newestFirst<T extends { time: string }>(items: T[]): T[] {
-  return [...items].sort((a, b) => b.time.localeCompare(a.time));
+  // Lists often come in order already; checking is cheaper than sorting.
+  const sorted = items.every(
+    (item, i) => i === 0 || items[i - 1].time >= item.time,
+  );
+  return sorted ? items : [...items].sort(byNewestTime);
 }
 
 /** The layers that hold the entity's data, whose freshest copy is its achieved RPO. */
@@ -134,6 +148,7 @@ export function layerStatus(
   const newestGood = good[0];
   const lastAttempt = runs[0];
   const next = nextRun(schedule, now);
+  const recentSince = new Date(now.getTime() - RECENT_MS).toISOString();
 
   const reasons: string[] = [];
   let state = 'protected' as LayerStatus['state'];
@@ -179,7 +194,7 @@ export function layerStatus(
   }
   const newestFinished = finished[0];
   if (newestFinished?.outcome === 'empty') {
-    const point = newestFirst(observation.restorePoints).find(
+    const point = observation.restorePoints.find(
       p => p.time === newestFinished.time,
     );
     raise(
@@ -232,7 +247,7 @@ export function layerStatus(
     state,
     reasons,
     recentRuns: runs
-      .filter(run => now.getTime() - new Date(run.time).getTime() <= RECENT_MS)
+      .filter(run => run.time >= recentSince)
       .map(run => ({ time: run.time, outcome: run.outcome })),
   };
 }
@@ -277,11 +292,11 @@ export function entityStatus(options: {
   const { now } = compliance;
   const layers = options.layers.map(o => layerStatus(o, compliance));
   const data = new Set(dataLayers(intent));
-  const freshest = newestFirst(
+  const freshest = newest(
     options.layers
       .filter(o => data.has(o.layer))
       .flatMap(o => o.restorePoints.filter(p => p.good)),
-  )[0];
+  );
   const rpo = intent.targets.rpo;
   const achievedMs = freshest
     ? now.getTime() - new Date(freshest.time).getTime()
@@ -320,11 +335,11 @@ export function entityStatus(options: {
   }
 
   const clusters = options.clusters.map(observation => {
-    const inCluster = newestFirst(
+    const inCluster = newest(
       options.layers
         .filter(o => o.cluster === observation.cluster && data.has(o.layer))
         .flatMap(o => o.restorePoints.filter(p => p.good)),
-    )[0];
+    );
     if (!observation.reachable) {
       const since = observation.unreachableSince ?? observation.lastHeardAt;
       reasons.push(

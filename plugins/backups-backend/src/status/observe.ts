@@ -28,13 +28,40 @@ import {
   PlannedObject,
 } from '@backups-for-backstage/plugin-backups-common';
 import { ClusterObservation, LayerObservation } from './compliance';
+import { byNewestTime } from './textOrder';
 
-function countMatching(
-  items: CachedWorkload[],
+function matchesAny(
+  items: readonly CachedWorkload[],
   requirements: LabelSelectorRequirement[],
-): number {
-  return items.filter(item => matchesLabelSelector(requirements, item.labels))
-    .length;
+): boolean {
+  return items.some(item => matchesLabelSelector(requirements, item.labels));
+}
+
+/**
+ * The restore points of a cache's lookup list, newest first, made once per
+ * list: a cache hands out the same list until one of its items changes, and a
+ * fleet's status reads the same lists on every request. Shared: read-only.
+ */
+const pointsOfList = new WeakMap<
+  readonly object[],
+  Map<string, RestorePoint[]>
+>();
+
+function restorePointsOf<T extends object>(
+  items: readonly T[],
+  key: string,
+  make: (items: readonly T[]) => Array<RestorePoint | undefined>,
+): RestorePoint[] {
+  let byKey = pointsOfList.get(items);
+  if (!byKey) pointsOfList.set(items, (byKey = new Map()));
+  let points = byKey.get(key);
+  if (!points) {
+    points = make(items)
+      .filter((point): point is RestorePoint => point !== undefined)
+      .sort(byNewestTime);
+    byKey.set(key, points);
+  }
+  return points;
 }
 
 /** The PVCs a volume-snapshot intent selects in a namespace, from the cache. */
@@ -183,10 +210,6 @@ export function snapshotRestorePoint(
   };
 }
 
-function runsOf(points: RestorePoint[]) {
-  return points.map(point => ({ time: point.time, outcome: point.outcome }));
-}
-
 function observeVelero(
   intent: ProtectionIntent,
   plan: ClusterPlan,
@@ -214,10 +237,11 @@ function observeVelero(
     };
   }
   const schedule = caches.schedules.items.get(`${veleroNamespace}/${name}`);
-  const restorePoints = caches.backups
-    .lookup('schedule', name)
-    .map(backup => backupRestorePoint(cluster, backup))
-    .filter((point): point is RestorePoint => point !== undefined);
+  const restorePoints = restorePointsOf(
+    caches.backups.lookup('schedule', name),
+    cluster,
+    backups => backups.map(backup => backupRestorePoint(cluster, backup)),
+  );
   const problems: string[] = [];
   if (schedule?.phase === 'FailedValidation') {
     problems.push(
@@ -242,7 +266,7 @@ function observeVelero(
   const { requirements, labelSelector, namespace } = intent.workload;
   if (requirements && caches.pods) {
     const pods = caches.pods.lookup('namespace', namespace);
-    if (countMatching(pods, requirements) === 0) {
+    if (!matchesAny(pods, requirements)) {
       problems.push(
         `The workload selector ${labelSelector} matches no pod in namespace ${namespace} of cluster ${cluster}: its Velero backups hold nothing of the workload.`,
       );
@@ -252,7 +276,7 @@ function observeVelero(
     ...base,
     configured: schedule !== undefined,
     restorePoints,
-    runs: runsOf(restorePoints),
+    runs: restorePoints,
     problems,
   };
 }
@@ -324,10 +348,15 @@ function observeSnapshots(
     planned?.kind === 'SnapshotSchedule'
       ? caches.snapshotSchedules?.items.has(key) ?? false
       : caches.cronJobs?.items.has(key) ?? false;
-  const restorePoints = (caches.snapshots?.lookup('entity', entityKey) ?? [])
-    .filter(snapshot => snapshot.namespace === namespace)
-    .map(snapshot => snapshotRestorePoint(cluster, snapshot));
-  const runs = runsOf(restorePoints);
+  const restorePoints = restorePointsOf(
+    caches.snapshots?.lookup('entity', entityKey) ?? [],
+    `${cluster} ${namespace}`,
+    snapshots =>
+      snapshots
+        .filter(snapshot => snapshot.namespace === namespace)
+        .map(snapshot => snapshotRestorePoint(cluster, snapshot)),
+  );
+  const runs: LayerObservation['runs'] = [...restorePoints];
   for (const job of caches.jobs?.lookup('cronJob', name) ?? []) {
     if (job.namespace === namespace && job.outcome === 'failed') {
       runs.push({

@@ -1,5 +1,6 @@
 import { TestDatabases } from '@backstage/backend-test-utils';
 import { mockCredentials } from '@backstage/backend-test-utils';
+import { Entity } from '@backstage/catalog-model';
 import { EntityStatus } from '@backups-for-backstage/plugin-backups-common';
 import { eventually as poll } from '@backups-for-backstage/kube-sandbox';
 import { component } from '../testing/fixtures';
@@ -12,25 +13,42 @@ jest.setTimeout(120_000);
 const MINUTE = 60_000;
 const HOUR = 60 * MINUTE;
 
-const ORDERS = component('orders', {
-  ...ORDERS_ANNOTATIONS,
-  'backups/cluster': 'a',
-  // Velero copies manifests only: the dumps and snapshots hold the data.
-  'backups/velero-snapshot-volumes': 'false',
-});
+/**
+ * With an etag, as the catalog serves them: the status service then keeps
+ * each entity's plan until the etag changes and its status while nothing it
+ * reads changes, so every test below also shows that nothing stays stale.
+ */
+function fromCatalog(entity: Entity): Entity {
+  return { ...entity, metadata: { ...entity.metadata, etag: 'etag-1' } };
+}
+
+const ORDERS = fromCatalog(
+  component('orders', {
+    ...ORDERS_ANNOTATIONS,
+    'backups/cluster': 'a',
+    // Velero copies manifests only: the dumps and snapshots hold the data.
+    'backups/velero-snapshot-volumes': 'false',
+  }),
+);
 // Its selector matches no pod: Velero captures the namespace object alone.
-const GHOST = component('ghost', {
-  'backstage.io/kubernetes-id': 'ghost',
-  'backstage.io/kubernetes-namespace': 'shop',
-  'backups/policy': 'gold',
-  'backups/layers': 'velero',
-});
-const BROKEN = component('broken', {
-  'backstage.io/kubernetes-id': 'broken',
-  'backups/policy': 'gold',
-  'backups/rpo': 'soon',
-});
-const PLAIN = component('plain', { 'backstage.io/kubernetes-id': 'plain' });
+const GHOST = fromCatalog(
+  component('ghost', {
+    'backstage.io/kubernetes-id': 'ghost',
+    'backstage.io/kubernetes-namespace': 'shop',
+    'backups/policy': 'gold',
+    'backups/layers': 'velero',
+  }),
+);
+const BROKEN = fromCatalog(
+  component('broken', {
+    'backstage.io/kubernetes-id': 'broken',
+    'backups/policy': 'gold',
+    'backups/rpo': 'soon',
+  }),
+);
+const PLAIN = fromCatalog(
+  component('plain', { 'backstage.io/kubernetes-id': 'plain' }),
+);
 
 const DATABASE_IDS = testDatabaseIds();
 

@@ -130,6 +130,14 @@ export class ClusterCaches {
     return this.served !== undefined && results.every(Boolean);
   }
 
+  /** Changes when any cache changes, or discovery does (see ResourceCache.generation). */
+  get generation(): string {
+    const discovery = this.served ? 'served' : this.discoveryError?.message;
+    return `${discovery}|${this.all()
+      .map(cache => cache.generation)
+      .join(',')}`;
+  }
+
   health(): ClusterHealth {
     const name = this.options.cluster.name;
     if (!this.served) {

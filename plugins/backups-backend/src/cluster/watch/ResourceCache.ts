@@ -68,7 +68,11 @@ function keyOf(object: k8s.KubernetesObject): string {
  */
 export class ResourceCache<T> {
   readonly items = new Map<string, T>();
-  private readonly indexes = new Map<string, Map<string, Set<string>>>();
+  /** Per index, per value: the items by key, and the list lookups hand out. */
+  private readonly indexes = new Map<
+    string,
+    Map<string, { byKey: Map<string, T>; list?: readonly T[] }>
+  >();
   private resourceVersion?: string;
   private stopped = true;
   private watch?: AbortController;
@@ -76,6 +80,7 @@ export class ResourceCache<T> {
   private readonly state: CacheHealth = { synced: false };
   private readonly syncedWaiters: Array<() => void> = [];
   private readonly now: () => Date;
+  private changes = 0;
 
   constructor(private readonly options: ResourceCacheOptions<T>) {
     this.now = options.now ?? (() => new Date());
@@ -103,6 +108,14 @@ export class ResourceCache<T> {
     return { ...this.state };
   }
 
+  /**
+   * Counts changes: of an item, of being synced or failing. What is computed
+   * from the cache stays true while it is the same (its `lastHeardAt` aside).
+   */
+  get generation(): number {
+    return this.changes;
+  }
+
   /** Resolves once the first list is in (or after `timeoutMs`, whichever is first). */
   async synced(timeoutMs = 30_000): Promise<boolean> {
     if (this.state.synced) return true;
@@ -115,11 +128,16 @@ export class ResourceCache<T> {
     });
   }
 
-  /** The items whose index `name` is `value`. */
-  lookup(name: string, value: string): T[] {
-    const keys = this.indexes.get(name)?.get(value);
-    if (!keys) return [];
-    return [...keys].map(key => this.items.get(key)!);
+  /**
+   * The items whose index `name` is `value`. The list is shared until the
+   * next change to that value's items (status reads it on every request), so
+   * it is read-only.
+   */
+  lookup(name: string, value: string): readonly T[] {
+    const entry = this.indexes.get(name)?.get(value);
+    if (!entry) return [];
+    entry.list ??= [...entry.byKey.values()];
+    return entry.list;
   }
 
   private async run() {
@@ -145,6 +163,7 @@ export class ResourceCache<T> {
 
   private heard() {
     this.state.lastHeardAt = this.now();
+    if (this.state.failingSince) this.changes += 1;
     delete this.state.failingSince;
     delete this.state.error;
   }
@@ -157,6 +176,7 @@ export class ResourceCache<T> {
         `Watch of ${this.options.resource.plural} in ${this.options.cluster.name} failed: ${message}`,
       );
     }
+    if (this.state.error !== message) this.changes += 1;
     this.state.error = message;
   }
 
@@ -196,6 +216,7 @@ export class ResourceCache<T> {
     this.resourceVersion = resourceVersion;
     this.heard();
     if (!this.state.synced) {
+      this.changes += 1;
       this.state.synced = true;
       this.syncedWaiters.splice(0).forEach(wake => wake());
     }
@@ -274,6 +295,7 @@ export class ResourceCache<T> {
       this.remove(key, object);
       return;
     }
+    this.changes += 1;
     this.unindex(key);
     this.items.set(key, item);
     this.index(key, item);
@@ -283,6 +305,7 @@ export class ResourceCache<T> {
   private remove(key: string, object?: k8s.KubernetesObject) {
     const item = this.items.get(key);
     if (item === undefined) return;
+    this.changes += 1;
     this.unindex(key);
     this.items.delete(key);
     if (object) this.options.onChange?.({ type: 'DELETED', item, object });
@@ -293,9 +316,10 @@ export class ResourceCache<T> {
       const value = indexOf(item);
       if (value === undefined) continue;
       const byValue = this.indexes.get(name)!;
-      let keys = byValue.get(value);
-      if (!keys) byValue.set(value, (keys = new Set()));
-      keys.add(key);
+      let entry = byValue.get(value);
+      if (!entry) byValue.set(value, (entry = { byKey: new Map() }));
+      entry.byKey.set(key, item);
+      entry.list = undefined;
     }
   }
 
@@ -305,9 +329,11 @@ export class ResourceCache<T> {
     for (const [name, indexOf] of Object.entries(this.options.indexes ?? {})) {
       const value = indexOf(item);
       if (value === undefined) continue;
-      const keys = this.indexes.get(name)!.get(value);
-      keys?.delete(key);
-      if (keys?.size === 0) this.indexes.get(name)!.delete(value);
+      const entry = this.indexes.get(name)!.get(value);
+      if (!entry) continue;
+      entry.byKey.delete(key);
+      entry.list = undefined;
+      if (entry.byKey.size === 0) this.indexes.get(name)!.delete(value);
     }
   }
 
