@@ -179,6 +179,8 @@ describe('backups backend plugin with sandbox clusters', () => {
     ).toEqual(['component:default/orders', 'component:default/payments']);
     const page = openApiSchema('OverviewPage');
     expect(page(overview.body) || page.errors).toBe(true);
+    // The start-up reconcile run streamed the fleet: the page lists it.
+    expect(overview.body.entitiesAsOf).toEqual(expect.any(String));
     const nobody = await request(server).get(
       '/api/backups/overview?owner=group:default/nobody',
     );

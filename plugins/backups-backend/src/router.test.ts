@@ -228,6 +228,42 @@ describe('createRouter', () => {
     );
   });
 
+  it('lists in the overview only what the caller may read both in the catalog and through this plugin', async () => {
+    const denyCatalogRead = mockServices.permissions.mock({
+      authorize: jest.fn(async requests =>
+        requests.map(({ permission }) => ({
+          result:
+            permission.name === 'catalog.entity.read'
+              ? AuthorizeResult.DENY
+              : AuthorizeResult.ALLOW,
+        })),
+      ),
+    });
+    const router = await createRouter({
+      httpAuth: mockServices.httpAuth(),
+      permissions: denyCatalogRead,
+      auditor,
+      backups,
+      status,
+      onDemand,
+    });
+    const app = express().use(router).use(mockErrorHandler());
+    const response = await request(app).get('/overview');
+    expect(response.status).toBe(200);
+    expect(response.body.items).toEqual([]);
+    expect(
+      (denyCatalogRead.authorize as jest.Mock).mock.calls[0][0].map(
+        (r: { permission: { name: string }; resourceRef: string }) => [
+          r.permission.name,
+          r.resourceRef,
+        ],
+      ),
+    ).toEqual([
+      ['catalog.entity.read', 'component:default/orders'],
+      ['backups.entity.read', 'component:default/orders'],
+    ]);
+  });
+
   it('starts an on-demand backup, answers 202 with what was created and audits it', async () => {
     onDemand.createBackup.mockResolvedValue({
       entityRef: 'component:default/orders',

@@ -13,6 +13,7 @@ import {
   COMPLIANCE_STATES,
   ComplianceState,
 } from '@backups-for-backstage/plugin-backups-common';
+import { catalogEntityReadPermission } from '@backstage/plugin-catalog-common/alpha';
 import { ResourcePermission } from '@backstage/plugin-permission-common';
 import express from 'express';
 import Router from 'express-promise-router';
@@ -162,11 +163,16 @@ export async function createRouter(options: {
         ...query,
         state: query.state as ComplianceState | undefined,
         credentials,
+        // The list may come from the last reconcile run, not from the
+        // catalog under the caller's credentials: catalog read is checked too.
         readable: entityRefs =>
           allowedEntityRefs({
             permissions,
             credentials,
-            permission: backupsEntityReadPermission,
+            permission: [
+              catalogEntityReadPermission,
+              backupsEntityReadPermission,
+            ],
             entityRefs,
           }),
       }),

@@ -54,6 +54,7 @@ export interface StatusWorld {
   watchers: ClusterWatchers;
   dumps: DumpRecordStore;
   status: DefaultStatusService;
+  entities: EntityCache;
   onDemand: DefaultOnDemandBackupService;
   catalog: ReturnType<typeof catalogServiceMock>;
   /** How dump Jobs end from now on. */
@@ -136,6 +137,7 @@ export async function startStatusWorld(options: {
     watchers,
     dumps,
     status,
+    entities,
     onDemand: new DefaultOnDemandBackupService({
       config,
       entities,

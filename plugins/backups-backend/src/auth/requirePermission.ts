@@ -31,22 +31,34 @@ export async function requirePermission(options: {
   }
 }
 
-/** The entity refs among `entityRefs` on which the caller holds `permission` (one batch). */
+/**
+ * The entity refs among `entityRefs` on which the caller holds every one of
+ * `permissions` (one batch).
+ */
 export async function allowedEntityRefs(options: {
   permissions: PermissionsService;
   credentials: BackstageCredentials;
-  permission: ResourcePermission<'catalog-entity'>;
+  permission:
+    | ResourcePermission<'catalog-entity'>
+    | ResourcePermission<'catalog-entity'>[];
   entityRefs: string[];
 }): Promise<Set<string>> {
-  const { permissions, credentials, permission, entityRefs } = options;
+  const { permissions, credentials, entityRefs } = options;
   if (entityRefs.length === 0) return new Set();
+  const wanted = [options.permission].flat();
   const decisions = await permissions.authorize(
-    entityRefs.map(resourceRef => ({ permission, resourceRef })),
+    wanted.flatMap(permission =>
+      entityRefs.map(resourceRef => ({ permission, resourceRef })),
+    ),
     { credentials },
   );
   return new Set(
-    entityRefs.filter(
-      (_ref, index) => decisions[index].result === AuthorizeResult.ALLOW,
+    entityRefs.filter((_ref, index) =>
+      wanted.every(
+        (_permission, which) =>
+          decisions[which * entityRefs.length + index].result ===
+          AuthorizeResult.ALLOW,
+      ),
     ),
   );
 }

@@ -15,6 +15,7 @@ import { CatalogService } from '@backstage/plugin-catalog-node';
  */
 export class EntityCache {
   private readonly entries = new Map<string, { entity: Entity; at: number }>();
+  private lastFleet?: { entityRefs: string[]; at: number };
   private readonly ttlMs: number;
   private readonly now: () => number;
 
@@ -25,6 +26,8 @@ export class EntityCache {
       now?: () => number;
       /** Entries kept at most (default 20,000). */
       maxEntries?: number;
+      /** How long the fleet of a complete reconcile run stands (default 15 min). */
+      fleetMaxAgeMs?: number;
     },
   ) {
     this.ttlMs = options.ttlMs ?? 5 * 60 * 1000;
@@ -49,6 +52,35 @@ export class EntityCache {
   /** Every entity held, fresh or not (the fleet as last read). */
   all(): Entity[] {
     return [...this.entries.values()].map(entry => entry.entity);
+  }
+
+  /**
+   * Every opted-in entity, as a complete reconcile run streamed them from the
+   * catalog. The fleet page lists these rather than asking the catalog for
+   * the whole fleet on every view (the slow part of the page); callers check
+   * the reader's catalog and backups permissions per entity and request.
+   */
+  setFleet(entities: Entity[]): void {
+    entities.forEach(entity => this.put(entity));
+    this.lastFleet = {
+      entityRefs: entities.map(entity => stringifyEntityRef(entity)),
+      at: this.now(),
+    };
+  }
+
+  /** The fleet of the last complete reconcile run, unless it is too old or not known. */
+  fleet(): { entities: Entity[]; asOf: Date } | undefined {
+    const fleet = this.lastFleet;
+    const maxAgeMs = this.options.fleetMaxAgeMs ?? 15 * 60 * 1000;
+    if (!fleet || this.now() - fleet.at > maxAgeMs) return undefined;
+    const entities: Entity[] = [];
+    for (const entityRef of fleet.entityRefs) {
+      const entry = this.entries.get(entityRef);
+      // Evicted (a fleet larger than the cache): not complete, ask the catalog.
+      if (!entry) return undefined;
+      entities.push(entry.entity);
+    }
+    return { entities, asOf: new Date(fleet.at) };
   }
 
   /** Fresh from the catalog (the reconcile stream, the overview query). */

@@ -133,6 +133,7 @@ export async function reconcileFleet(options: {
     orphans.forEach((entityRef, index) => {
       const entity = items[index];
       if (entity && isOptedIn(entity)) {
+        options.onEntity?.(entity);
         tasks.push(
           limit(() =>
             run(entityRef, () =>

@@ -84,7 +84,8 @@ export class DefaultBackupsService implements BackupsService {
 
   async reconcileAll() {
     const { catalog, auth, logger, config, reconciler, store } = this.options;
-    return reconcileFleet({
+    const fleet: Entity[] = [];
+    const summary = await reconcileFleet({
       reconciler,
       catalog,
       store,
@@ -92,8 +93,11 @@ export class DefaultBackupsService implements BackupsService {
       credentials: await auth.getOwnServiceCredentials(),
       dryRun: config.reconcile.dryRun,
       concurrency: config.reconcile.concurrency,
-      onEntity: entity => this.options.entities?.put(entity),
+      onEntity: entity => fleet.push(entity),
     });
+    // The stream completed: this is the whole opted-in fleet.
+    this.options.entities?.setFleet(fleet);
+    return summary;
   }
 
   private async requireEntity(options: {

@@ -32,7 +32,7 @@ import { DumpRecorder } from './DumpRecorder';
 import { observeEntity } from './observe';
 import { Planned, PlannedEntities } from './PlannedEntities';
 import { StatusService } from './StatusService';
-import { byText } from './textOrder';
+import { byNewestTime, byText } from './textOrder';
 
 const MAX_PAGE = 5000;
 /** Entities whose last status is kept (see statusOf). */
@@ -97,11 +97,7 @@ export class DefaultStatusService implements StatusService {
     credentials: BackstageCredentials;
   }): Promise<EntityStatus> {
     const entity = await this.requireEntity(options);
-    const entityRef = stringifyEntityRef(entity);
-    return this.statusOf({
-      entity,
-      dumps: await this.options.dumps.list({ entityRef }),
-    }).status;
+    return this.statusOf(await this.withDumps(entity)).status;
   }
 
   async getRestorePoints(options: {
@@ -110,17 +106,14 @@ export class DefaultStatusService implements StatusService {
     layer?: BackupLayer;
   }): Promise<RestorePointList> {
     const entity = await this.requireEntity(options);
-    const entityRef = stringifyEntityRef(entity);
-    const { restorePoints } = this.statusOf({
-      entity,
-      dumps: await this.options.dumps.list({ entityRef }),
-    });
+    const { entityRef, ...input } = await this.withDumps(entity);
+    const { restorePoints } = this.statusOf({ entityRef, ...input });
     return {
       entityRef,
       ...(options.layer ? { layer: options.layer } : {}),
       restorePoints: restorePoints
         .filter(point => !options.layer || point.layer === options.layer)
-        .sort((a, b) => b.time.localeCompare(a.time)),
+        .sort(byNewestTime),
     };
   }
 
@@ -133,15 +126,23 @@ export class DefaultStatusService implements StatusService {
     limit?: number;
     readable(entityRefs: string[]): Promise<Set<string>>;
   }): Promise<OverviewPage> {
-    const { items: visible } = await this.options.catalog.getEntities(
-      {
-        filter: {
-          [`metadata.annotations.${BACKUPS_ANNOTATIONS.policy}`]:
-            CATALOG_FILTER_EXISTS,
-        },
-      },
-      { credentials: options.credentials },
-    );
+    // The fleet of the last complete reconcile run when there is one (the
+    // reader's permissions are checked below, per entity); the catalog
+    // otherwise, e.g. right after start-up.
+    const fleet = this.options.entities.fleet();
+    const visible =
+      fleet?.entities ??
+      (
+        await this.options.catalog.getEntities(
+          {
+            filter: {
+              [`metadata.annotations.${BACKUPS_ANNOTATIONS.policy}`]:
+                CATALOG_FILTER_EXISTS,
+            },
+          },
+          { credentials: options.credentials },
+        )
+      ).items;
     const refs = visible.map(entity => stringifyEntityRef(entity));
     const readable = await options.readable(refs);
     const wantedOwner = options.owner
@@ -217,6 +218,7 @@ export class DefaultStatusService implements StatusService {
       offset,
       limit,
       stateCounts,
+      ...(fleet ? { entitiesAsOf: fleet.asOf.toISOString() } : {}),
     };
   }
 
@@ -296,6 +298,26 @@ export class DefaultStatusService implements StatusService {
     }
     this.computed.set(entityRef, { planned, inputs, result });
     return result;
+  }
+
+  /** What statusOf needs of one entity: its recorded dumps, read only when it has a database layer. */
+  private async withDumps(entity: Entity) {
+    const entityRef = stringifyEntityRef(entity);
+    const clusterFacts = this.clusterFacts();
+    const { intent } = this.planned.get({
+      entity,
+      entityRef,
+      clusterFacts: clusterFacts.facts,
+      clusterFactsVersion: clusterFacts.version,
+    });
+    const hasDumps =
+      intent.state === 'valid' && intent.intent.layers.includes('database');
+    return {
+      entity,
+      entityRef,
+      clusterFacts,
+      dumps: hasDumps ? await this.options.dumps.list({ entityRef }) : [],
+    };
   }
 
   /** What the planner must know of the clusters, once per request. */

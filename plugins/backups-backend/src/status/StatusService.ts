@@ -35,7 +35,10 @@ export interface StatusService {
     state?: ComplianceState;
     offset?: number;
     limit?: number;
-    /** Which of these entities the caller may read (the permission check). */
+    /**
+     * Which of these entities the caller may read: in the catalog and
+     * through this plugin (the permission checks, per request).
+     */
     readable(entityRefs: string[]): Promise<Set<string>>;
   }): Promise<OverviewPage>;
 }

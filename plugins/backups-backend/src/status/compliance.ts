@@ -82,6 +82,56 @@ function newestFirst<T extends { time: string }>(items: T[]): T[] {
   return sorted ? items : [...items].sort(byNewestTime);
 }
 
+/**
+ * What the rules read of a layer's runs (newest first), in one pass: a fleet's
+ * status reads a hundred runs per layer on every request.
+ */
+function readRuns(
+  runs: LayerObservation['runs'],
+  failingAfter: number,
+  recentSince: string,
+) {
+  let finishedCount = 0;
+  let running = false;
+  let recentCount = 0;
+  const lastFinished: LayerObservation['runs'] = [];
+  for (const run of runs) {
+    if (run.time >= recentSince) recentCount += 1;
+    if (run.outcome === 'running') {
+      running = true;
+      continue;
+    }
+    finishedCount += 1;
+    if (lastFinished.length < Math.max(1, failingAfter)) lastFinished.push(run);
+  }
+  return { finishedCount, lastFinished, running, recentCount };
+}
+
+function readGood(points: RestorePoint[]) {
+  let goodCount = 0;
+  let newestGood: RestorePoint | undefined;
+  for (const point of points) {
+    if (!point.good) continue;
+    goodCount += 1;
+    if (!newestGood || point.time > newestGood.time) newestGood = point;
+  }
+  return { goodCount, newestGood };
+}
+
+/** Runs as the status answers them (time and outcome), made once per list. */
+const briefRunsOf = new WeakMap<
+  LayerObservation['runs'],
+  LayerStatus['recentRuns']
+>();
+function briefRuns(runs: LayerObservation['runs']): LayerStatus['recentRuns'] {
+  let brief = briefRunsOf.get(runs);
+  if (!brief) {
+    brief = runs.map(run => ({ time: run.time, outcome: run.outcome }));
+    briefRunsOf.set(runs, brief);
+  }
+  return brief;
+}
+
 /** The layers that hold the entity's data, whose freshest copy is its achieved RPO. */
 export function dataLayers(intent: ProtectionIntent): BackupLayer[] {
   const data = intent.layers.filter(
@@ -143,12 +193,14 @@ export function layerStatus(
   const periodMs = schedulePeriodMs(schedule, now) ?? 0;
   const graceMs = scheduleGraceMs(periodMs);
   const runs = newestFirst(observation.runs);
-  const finished = runs.filter(run => run.outcome !== 'running');
-  const good = newestFirst(observation.restorePoints.filter(p => p.good));
-  const newestGood = good[0];
+  const { finishedCount, lastFinished, running, recentCount } = readRuns(
+    runs,
+    options.failingAfter,
+    new Date(now.getTime() - RECENT_MS).toISOString(),
+  );
+  const { goodCount, newestGood } = readGood(observation.restorePoints);
   const lastAttempt = runs[0];
   const next = nextRun(schedule, now);
-  const recentSince = new Date(now.getTime() - RECENT_MS).toISOString();
 
   const reasons: string[] = [];
   let state = 'protected' as LayerStatus['state'];
@@ -157,7 +209,7 @@ export function layerStatus(
     reasons.push(reason);
   };
 
-  const lastFailures = finished.slice(0, options.failingAfter);
+  const lastFailures = lastFinished.slice(0, options.failingAfter);
   if (!observation.configured) {
     raise(
       'unprotected',
@@ -178,7 +230,7 @@ export function layerStatus(
     );
   }
   if (observation.configured && !newestGood) {
-    if (finished.length === 0) {
+    if (finishedCount === 0) {
       raise(
         'unprotected',
         `No ${noun} has been taken in ${cluster} yet${
@@ -192,7 +244,7 @@ export function layerStatus(
       );
     }
   }
-  const newestFinished = finished[0];
+  const newestFinished = lastFinished[0];
   if (newestFinished?.outcome === 'empty') {
     const point = observation.restorePoints.find(
       p => p.time === newestFinished.time,
@@ -242,13 +294,11 @@ export function layerStatus(
           lastAttemptOutcome: lastAttempt.outcome,
         }
       : {}),
-    running: runs.some(run => run.outcome === 'running'),
-    restorePointCount: good.length,
+    running,
+    restorePointCount: goodCount,
     state,
     reasons,
-    recentRuns: runs
-      .filter(run => run.time >= recentSince)
-      .map(run => ({ time: run.time, outcome: run.outcome })),
+    recentRuns: briefRuns(runs).slice(0, recentCount),
   };
 }
 

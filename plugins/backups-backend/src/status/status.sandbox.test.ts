@@ -321,5 +321,43 @@ describe.each(DATABASE_IDS)(
       expect(plain.state).toBe('not-opted-in');
       expect(plain.reasons[0]).toContain('add the annotation backups/policy');
     });
+
+    it("lists the fleet of the last reconcile run without asking the catalog, with the reader's permissions, and asks the catalog when there is none", async () => {
+      const getEntities = jest.spyOn(world.catalog, 'getEntities');
+      const overview = (readable?: string[]) =>
+        world.status.getOverview({
+          credentials,
+          readable: async refs =>
+            new Set(refs.filter(ref => !readable || readable.includes(ref))),
+        });
+      const rows = (page: { items: { entityRef: string }[] }) =>
+        page.items.map(row => row.entityRef).sort();
+      try {
+        const fromTheCatalog = await overview();
+        expect(getEntities).toHaveBeenCalledTimes(1);
+        expect(fromTheCatalog.entitiesAsOf).toBeUndefined();
+        expect(rows(fromTheCatalog)).toEqual([
+          'component:default/broken',
+          'component:default/ghost',
+          'component:default/orders',
+        ]);
+
+        getEntities.mockClear();
+        world.entities.setFleet([ORDERS, GHOST]);
+        const fromTheFleet = await overview();
+        expect(getEntities).not.toHaveBeenCalled();
+        expect(rows(fromTheFleet)).toEqual([
+          'component:default/ghost',
+          'component:default/orders',
+        ]);
+        expect(fromTheFleet.entitiesAsOf).toEqual(expect.any(String));
+        expect(rows(await overview(['component:default/orders']))).toEqual([
+          'component:default/orders',
+        ]);
+        expect(getEntities).not.toHaveBeenCalled();
+      } finally {
+        getEntities.mockRestore();
+      }
+    });
   },
 );

@@ -231,4 +231,9 @@ export interface OverviewPage {
   limit: number;
   /** How many rows of the whole fleet (after the filters) are in each state. */
   stateCounts: Partial<Record<ComplianceState, number>>;
+  /**
+   * When the list of entities was read from the catalog, if it is that of the
+   * last reconcile run rather than of this request (statuses are current).
+   */
+  entitiesAsOf?: string;
 }
