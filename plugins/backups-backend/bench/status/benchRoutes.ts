@@ -6,7 +6,10 @@
  *   check) and nothing else;
  * - `/naive/entities/…`: a per-view design, as the Backstage Kubernetes plugin does it:
  *   the credentials, the permission, the catalog look-up, then a LIST of what
- *   one status needs from the cluster, on every request.
+ *   one status needs from the cluster, on every request;
+ * - `POST /reconcile-run`: runs the backups plugin's scheduled reconcile task
+ *   now and answers when it is done (the benchmark's backend skips it at
+ *   start-up, before the catalog has ingested anything).
  */
 import {
   coreServices,
@@ -22,6 +25,7 @@ import {
 import * as k8s from '@kubernetes/client-node';
 import Router from 'express-promise-router';
 import { requirePermission } from '../../src/auth/requirePermission';
+import { RECONCILE_TASK_ID } from '../../src/plugin';
 import { VELERO_NAMESPACE } from './protocol';
 
 export function benchRoutesPlugin(cluster: { url: string; token: string }) {
@@ -34,8 +38,10 @@ export function benchRoutesPlugin(cluster: { url: string; token: string }) {
           httpRouter: coreServices.httpRouter,
           permissions: coreServices.permissions,
           catalog: catalogServiceRef,
+          // The test backend's scheduler is one instance for every plugin.
+          scheduler: coreServices.scheduler,
         },
-        async init({ httpAuth, httpRouter, permissions, catalog }) {
+        async init({ httpAuth, httpRouter, permissions, catalog, scheduler }) {
           const kubeConfig = new k8s.KubeConfig();
           kubeConfig.loadFromOptions({
             clusters: [
@@ -129,6 +135,11 @@ export function benchRoutesPlugin(cluster: { url: string; token: string }) {
               });
             },
           );
+          router.post('/reconcile-run', async (req, res) => {
+            await httpAuth.credentials(req);
+            await scheduler.triggerTask(RECONCILE_TASK_ID);
+            res.json({});
+          });
           httpRouter.use(router);
         },
       });

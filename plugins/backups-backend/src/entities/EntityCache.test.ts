@@ -42,6 +42,7 @@ describe('EntityCache', () => {
     expect(cache.fleet()).toEqual({
       entities: [ORDERS, PAYMENTS],
       asOf: new Date('2026-12-02T10:00:00Z'),
+      version: expect.any(Number),
     });
     now += 15 * MINUTE;
     expect(cache.fleet()?.entities).toHaveLength(2);

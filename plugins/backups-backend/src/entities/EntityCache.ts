@@ -16,6 +16,8 @@ import { CatalogService } from '@backstage/plugin-catalog-node';
 export class EntityCache {
   private readonly entries = new Map<string, { entity: Entity; at: number }>();
   private lastFleet?: { entityRefs: string[]; at: number };
+  /** Changes whenever an entity is added or changes (by its etag). */
+  private version = 0;
   private readonly ttlMs: number;
   private readonly now: () => number;
 
@@ -62,14 +64,18 @@ export class EntityCache {
    */
   setFleet(entities: Entity[]): void {
     entities.forEach(entity => this.put(entity));
+    this.version += 1;
     this.lastFleet = {
       entityRefs: entities.map(entity => stringifyEntityRef(entity)),
       at: this.now(),
     };
   }
 
-  /** The fleet of the last complete reconcile run, unless it is too old or not known. */
-  fleet(): { entities: Entity[]; asOf: Date } | undefined {
+  /**
+   * The fleet of the last complete reconcile run, unless it is too old or not
+   * known; `version` changes when the fleet or one of its entities does.
+   */
+  fleet(): { entities: Entity[]; asOf: Date; version: number } | undefined {
     const fleet = this.lastFleet;
     const maxAgeMs = this.options.fleetMaxAgeMs ?? 15 * 60 * 1000;
     if (!fleet || this.now() - fleet.at > maxAgeMs) return undefined;
@@ -80,12 +86,14 @@ export class EntityCache {
       if (!entry) return undefined;
       entities.push(entry.entity);
     }
-    return { entities, asOf: new Date(fleet.at) };
+    return { entities, asOf: new Date(fleet.at), version: this.version };
   }
 
   /** Fresh from the catalog (the reconcile stream, the overview query). */
   put(entity: Entity): void {
     const key = stringifyEntityRef(entity);
+    const etag = this.entries.get(key)?.entity.metadata.etag;
+    if (!etag || etag !== entity.metadata.etag) this.version += 1;
     this.entries.delete(key);
     if (this.entries.size >= (this.options.maxEntries ?? 20_000)) {
       // The oldest entry goes first (a Map keeps insertion order).

@@ -59,6 +59,53 @@ function ownerRef(entity: Entity): string | undefined {
   );
 }
 
+function byEntity(dumps: DumpRecord[]): Map<string, DumpRecord[]> {
+  const grouped = new Map<string, DumpRecord[]>();
+  for (const dump of dumps) {
+    const list = grouped.get(dump.entityRef) ?? [];
+    list.push(dump);
+    grouped.set(dump.entityRef, list);
+  }
+  return grouped;
+}
+
+/** An entity's row on the fleet page. */
+function overviewRow(
+  entity: Entity,
+  entityRef: string,
+  status: EntityStatus,
+): OverviewRow {
+  const owner = ownerRef(entity);
+  const policy = entity.metadata.annotations?.[BACKUPS_ANNOTATIONS.policy];
+  const newestGood: OverviewRow['newestGood'] = {};
+  for (const layer of status.layers) {
+    const known = newestGood[layer.layer];
+    if (layer.lastSuccessAt && (!known || known < layer.lastSuccessAt)) {
+      newestGood[layer.layer] = layer.lastSuccessAt;
+    }
+  }
+  return {
+    entityRef,
+    ...(entity.metadata.title ? { title: entity.metadata.title } : {}),
+    ...(owner ? { owner } : {}),
+    ...(policy ? { policy } : {}),
+    state: status.state,
+    summary: status.reasons[0] ?? '',
+    newestGood,
+    ...(status.rpo
+      ? {
+          rpo: {
+            target: status.rpo.target,
+            targetMs: status.rpo.targetMs,
+            ...(status.rpo.achievedMs !== undefined
+              ? { achievedMs: status.rpo.achievedMs }
+              : {}),
+          },
+        }
+      : {}),
+  };
+}
+
 /**
  * The status service: entity statuses computed from the watch caches and the
  * dumps recorded in the database, never from a LIST per request.
@@ -70,6 +117,7 @@ export class DefaultStatusService implements StatusService {
     string,
     { planned: Planned; inputs: string; result: ComputedStatus }
   >();
+  private lastFleetRows?: { key: string; rows: OverviewRow[] };
 
   constructor(
     private readonly options: {
@@ -143,8 +191,13 @@ export class DefaultStatusService implements StatusService {
           { credentials: options.credentials },
         )
       ).items;
-    const refs = visible.map(entity => stringifyEntityRef(entity));
-    const readable = await options.readable(refs);
+    const fleetRows = await this.fleetRows({
+      entities: visible,
+      version: fleet?.version,
+    });
+    const readable = await options.readable(
+      fleetRows.map(row => row.entityRef),
+    );
     const wantedOwner = options.owner
       ? stringifyEntityRef(
           parseEntityRef(options.owner, {
@@ -153,50 +206,12 @@ export class DefaultStatusService implements StatusService {
           }),
         )
       : undefined;
-    const dumpsByEntity = await this.dumpsByEntity();
-    const clusterFacts = this.clusterFacts();
-    const rows: OverviewRow[] = [];
-    for (const [index, entity] of visible.entries()) {
-      const entityRef = refs[index];
-      if (!readable.has(entityRef)) continue;
-      const owner = ownerRef(entity);
-      const policy = entity.metadata.annotations?.[BACKUPS_ANNOTATIONS.policy];
-      if (wantedOwner && owner !== wantedOwner) continue;
-      if (options.policy && policy !== options.policy) continue;
-      const { status } = this.statusOf({
-        entity,
-        entityRef,
-        dumps: dumpsByEntity.get(entityRef) ?? [],
-        clusterFacts,
-      });
-      const newestGood: OverviewRow['newestGood'] = {};
-      for (const layer of status.layers) {
-        const known = newestGood[layer.layer];
-        if (layer.lastSuccessAt && (!known || known < layer.lastSuccessAt)) {
-          newestGood[layer.layer] = layer.lastSuccessAt;
-        }
-      }
-      rows.push({
-        entityRef,
-        ...(entity.metadata.title ? { title: entity.metadata.title } : {}),
-        ...(owner ? { owner } : {}),
-        ...(policy ? { policy } : {}),
-        state: status.state,
-        summary: status.reasons[0] ?? '',
-        newestGood,
-        ...(status.rpo
-          ? {
-              rpo: {
-                target: status.rpo.target,
-                targetMs: status.rpo.targetMs,
-                ...(status.rpo.achievedMs !== undefined
-                  ? { achievedMs: status.rpo.achievedMs }
-                  : {}),
-              },
-            }
-          : {}),
-      });
-    }
+    const rows = fleetRows.filter(
+      row =>
+        readable.has(row.entityRef) &&
+        (!wantedOwner || row.owner === wantedOwner) &&
+        (!options.policy || row.policy === options.policy),
+    );
     const stateCounts: OverviewPage['stateCounts'] = {};
     for (const row of rows) {
       stateCounts[row.state] = (stateCounts[row.state] ?? 0) + 1;
@@ -204,12 +219,6 @@ export class DefaultStatusService implements StatusService {
     const filtered = options.state
       ? rows.filter(row => row.state === options.state)
       : rows;
-    // The worst first, so that a page shows what needs attention.
-    const rank = (state: ComplianceState) => -COMPLIANCE_STATES.indexOf(state);
-    filtered.sort(
-      (a, b) =>
-        rank(a.state) - rank(b.state) || byText(a.entityRef, b.entityRef),
-    );
     const offset = Math.max(0, options.offset ?? 0);
     const limit = Math.min(MAX_PAGE, Math.max(1, options.limit ?? 100));
     return {
@@ -220,6 +229,53 @@ export class DefaultStatusService implements StatusService {
       stateCounts,
       ...(fleet ? { entitiesAsOf: fleet.asOf.toISOString() } : {}),
     };
+  }
+
+  /**
+   * Every row of the fleet, before the reader's filters. Made again at most
+   * once a second while neither the fleet, nor a cluster's caches, nor the
+   * dumps change (the statuses' own rule, see statusOf); always for a list
+   * that came from the catalog (`version` undefined).
+   */
+  private async fleetRows(options: {
+    entities: Entity[];
+    version?: number;
+  }): Promise<OverviewRow[]> {
+    const dumps = await this.options.dumps.listAll();
+    const key =
+      options.version === undefined
+        ? undefined
+        : [
+            options.version,
+            Math.floor(this.now().getTime() / 1000),
+            ...this.options.watchers.all().map(caches => caches.generation),
+            dumps.length,
+            dumps[0]?.finishedAt,
+            dumps[dumps.length - 1]?.finishedAt,
+          ].join(' ');
+    if (key !== undefined && this.lastFleetRows?.key === key) {
+      return this.lastFleetRows.rows;
+    }
+    const dumpsByEntity = byEntity(dumps);
+    const clusterFacts = this.clusterFacts();
+    const rows = options.entities.map(entity => {
+      const entityRef = stringifyEntityRef(entity);
+      const { status } = this.statusOf({
+        entity,
+        entityRef,
+        dumps: dumpsByEntity.get(entityRef) ?? [],
+        clusterFacts,
+      });
+      return overviewRow(entity, entityRef, status);
+    });
+    // The worst first, so that a page shows what needs attention.
+    const rank = (state: ComplianceState) => -COMPLIANCE_STATES.indexOf(state);
+    rows.sort(
+      (a, b) =>
+        rank(a.state) - rank(b.state) || byText(a.entityRef, b.entityRef),
+    );
+    if (key !== undefined) this.lastFleetRows = { key, rows };
+    return rows;
   }
 
   /** Every opted-in entity the entity cache knows, with its status (metrics). */
@@ -243,13 +299,7 @@ export class DefaultStatusService implements StatusService {
   }
 
   private async dumpsByEntity(): Promise<Map<string, DumpRecord[]>> {
-    const byEntity = new Map<string, DumpRecord[]>();
-    for (const dump of await this.options.dumps.listAll()) {
-      const list = byEntity.get(dump.entityRef) ?? [];
-      list.push(dump);
-      byEntity.set(dump.entityRef, list);
-    }
-    return byEntity;
+    return byEntity(await this.options.dumps.listAll());
   }
 
   /**

@@ -354,6 +354,23 @@ describe.each(DATABASE_IDS)(
         expect(rows(await overview(['component:default/orders']))).toEqual([
           'component:default/orders',
         ]);
+
+        // The rows are kept while nothing they show changes, and no longer.
+        const ordersRow = async () =>
+          (await overview()).items.find(
+            row => row.entityRef === 'component:default/orders',
+          )!;
+        const before = await ordersRow();
+        world.advance(2000);
+        expect((await ordersRow()).rpo?.achievedMs).toBe(
+          before.rpo!.achievedMs! + 2000,
+        );
+        world.entities.put({
+          ...ORDERS,
+          metadata: { ...ORDERS.metadata, etag: 'etag-2' },
+          spec: { ...ORDERS.spec, owner: 'team-b' },
+        });
+        expect((await ordersRow()).owner).toBe('group:default/team-b');
         expect(getEntities).not.toHaveBeenCalled();
       } finally {
         getEntities.mockRestore();
