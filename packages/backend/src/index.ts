@@ -1,9 +1,10 @@
 /*
  * The example backend: the catalog with the example entities, guest sign-in,
- * permissions, notifications and the Backups plugin.
+ * permissions (owners and admins, see permissionPolicy.ts), notifications and the Backups plugin.
  */
 import { createBackend } from '@backstage/backend-defaults';
 import { kubeSandboxPlugin } from './kubeSandbox';
+import { examplePermissionPolicyModule } from './permissionPolicy';
 
 const backend = createBackend();
 
@@ -14,9 +15,7 @@ backend.add(import('@backstage/plugin-catalog-backend'));
 backend.add(import('@backstage/plugin-catalog-backend-module-logs'));
 
 backend.add(import('@backstage/plugin-permission-backend'));
-backend.add(
-  import('@backstage/plugin-permission-backend-module-allow-all-policy'),
-);
+backend.add(examplePermissionPolicyModule);
 
 backend.add(import('@backstage/plugin-notifications-backend'));
 backend.add(import('@backstage/plugin-signals-backend'));

@@ -35,6 +35,18 @@ export const backupsRestoreCreatePermission = createPermission({
 });
 
 /**
+ * Restore an entity in place: into its own namespace, database or beside its
+ * own PVCs. Checked in addition to {@link backupsRestoreCreatePermission}.
+ *
+ * @public
+ */
+export const backupsRestoreInPlacePermission = createPermission({
+  name: 'backups.restore.in-place',
+  attributes: { action: 'update' },
+  resourceType: RESOURCE_TYPE_CATALOG_ENTITY,
+});
+
+/**
  * Run a disaster-recovery drill for an entity.
  *
  * @public
@@ -65,6 +77,7 @@ export const backupsPermissions = [
   backupsEntityReadPermission,
   backupsBackupCreatePermission,
   backupsRestoreCreatePermission,
+  backupsRestoreInPlacePermission,
   backupsDrillCreatePermission,
   backupsReconcilePermission,
 ];
