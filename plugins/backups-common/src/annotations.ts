@@ -70,8 +70,22 @@ export const MANAGED_OBJECT_LABELS = {
   entityNamespace: 'backups/entity-namespace',
   entityName: 'backups/entity-name',
   layer: 'backups/layer',
+  /** On a restore's objects and the namespace it restores into: the restore's id. */
+  restore: 'backups/restore',
+  /** On a drill's objects and its namespace: the drill's id. */
   drill: 'backups/drill',
 } as const;
+
+/**
+ * Labels that mark a namespace as a copy made by a restore or a drill: the
+ * reconciler never adopts, rewrites or deletes anything in it.
+ *
+ * @public
+ */
+export const COPY_NAMESPACE_LABELS = [
+  MANAGED_OBJECT_LABELS.restore,
+  MANAGED_OBJECT_LABELS.drill,
+] as const;
 
 /**
  * The value of the managed-by label on every object the plugin manages.

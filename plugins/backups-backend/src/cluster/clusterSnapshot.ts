@@ -1,8 +1,10 @@
+import * as k8s from '@kubernetes/client-node';
 import {
   CompoundEntityRef,
   stringifyEntityRef,
 } from '@backstage/catalog-model';
 import {
+  COPY_NAMESPACE_LABELS,
   ENTITY_REF_ANNOTATION,
   MANAGED_BY_VALUE,
   MANAGED_OBJECT_LABELS,
@@ -27,7 +29,12 @@ export interface ClusterSnapshot {
   listed: boolean;
   clusters: Map<
     string,
-    | { served: ServedApis; objectsByEntity: Map<string, LiveObjects> }
+    | {
+        served: ServedApis;
+        objectsByEntity: Map<string, LiveObjects>;
+        /** Namespaces a restore or drill made (labelled so): never touched. */
+        copyNamespaces: Map<string, string>;
+      }
     | { error: string }
   >;
 }
@@ -60,6 +67,10 @@ export async function readClusters(options: {
     options.clusters.map(async cluster => {
       try {
         const served = await connections.servedApis(cluster);
+        const copyNamespaces = await listCopyNamespaces({
+          connections,
+          cluster,
+        });
         const objects = options.listObjects
           ? await connections.listManaged({
               cluster,
@@ -69,7 +80,12 @@ export async function readClusters(options: {
           : [];
         clusters.set(cluster.name, {
           served,
-          objectsByEntity: groupByEntity(objects),
+          objectsByEntity: groupByEntity(
+            objects.filter(
+              object => !copyNamespaces.has(object.metadata?.namespace ?? ''),
+            ),
+          ),
+          copyNamespaces,
         });
       } catch (error) {
         clusters.set(cluster.name, { error: errorMessage(error) });
@@ -77,6 +93,28 @@ export async function readClusters(options: {
     }),
   );
   return { listed: options.listObjects, clusters };
+}
+
+/**
+ * The namespaces of a cluster that restores and drills made, with the label
+ * that says so (`backups/restore=<id>`): one LIST of namespaces.
+ */
+export async function listCopyNamespaces(options: {
+  connections: ClusterConnections;
+  cluster: ClusterConfig;
+}): Promise<Map<string, string>> {
+  const list = await options.connections.request(options.cluster, ({ api }) =>
+    api(k8s.CoreV1Api).listNamespace(),
+  );
+  const copies = new Map<string, string>();
+  for (const namespace of list.items) {
+    const labels = namespace.metadata?.labels ?? {};
+    const label = COPY_NAMESPACE_LABELS.find(key => labels[key] !== undefined);
+    if (label && namespace.metadata?.name) {
+      copies.set(namespace.metadata.name, `${label}=${labels[label]}`);
+    }
+  }
+  return copies;
 }
 
 /** The entity refs that own managed objects in any cluster of a snapshot. */

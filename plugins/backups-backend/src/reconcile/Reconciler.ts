@@ -256,6 +256,7 @@ export class Reconciler {
             ? state.objectsByEntity.get(entityRef) ?? new Map()
             : undefined,
           desired: desiredByCluster.get(cluster.name) ?? [],
+          copyNamespaces: state.copyNamespaces,
           targeted,
           dryRun,
         });
@@ -269,13 +270,19 @@ export class Reconciler {
     entity: CompoundEntityRef;
     live?: LiveObjects;
     desired: PlannedObject[];
+    copyNamespaces: Map<string, string>;
     targeted: boolean;
     dryRun: boolean;
   }): Promise<ClusterReconcileResult> {
-    const { cluster, served, entity, desired, dryRun } = options;
+    const { cluster, served, entity, desired, dryRun, copyNamespaces } =
+      options;
     const result = emptyResult(cluster.name, options.targeted);
+    const inCopy = (ref: ObjectRef) =>
+      ref.namespace === undefined
+        ? undefined
+        : copyNamespaces.get(ref.namespace);
     try {
-      const live =
+      const listed =
         options.live ??
         (await listEntityObjects({
           connections: this.connections,
@@ -283,10 +290,23 @@ export class Reconciler {
           served,
           entity,
         }));
+      // What a restore or drill made (or brought back) is theirs: never
+      // adopted, rewritten or deleted here.
+      const live: LiveObjects = new Map(
+        [...listed].filter(([, object]) => !inCopy(refOf(object))),
+      );
       const desiredKeys = new Set<string>();
       for (const object of desired) {
         const ref = refOf(object);
         desiredKeys.add(keyOf(ref));
+        const copy = inCopy(ref);
+        if (copy) {
+          result.objectErrors.push({
+            object: ref,
+            message: `Namespace ${ref.namespace} is a copy made by a restore or drill (${copy}): nothing of it is reconciled.`,
+          });
+          continue;
+        }
         try {
           await this.reconcileObject({
             object,
