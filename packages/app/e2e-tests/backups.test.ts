@@ -99,3 +99,45 @@ test('the fleet page is in the sidebar and filters by owner', async ({
   await expect(page.getByRole('link', { name: 'payments' })).toBeVisible();
   await screenshot(page, '4-fleet-by-owner');
 });
+
+test("restores orders' newest Velero backup to a new namespace, its steps advancing", async ({
+  page,
+}) => {
+  await open(page, '/catalog/default/component/orders/backups');
+  const veleroTable = page
+    .locator('div[class*="MuiPaper"]')
+    .filter({ hasText: 'Velero backups: restore points' })
+    .last();
+  const restore = veleroTable
+    .getByRole('button', { name: /^Restore from orders-velero-\d{14}$/ })
+    .first();
+  await expect(restore).toBeEnabled({ timeout: 30_000 });
+  await restore.click();
+  const dialog = page.getByRole('dialog', {
+    name: /^Restore velero backups from orders-velero-\d{14}$/,
+  });
+  await expect(
+    dialog.getByRole('textbox', { name: 'New namespace' }),
+  ).toHaveValue(/^shop-restore-[0-9a-f]{6}$/);
+  await expect(
+    dialog.getByRole('list', { name: 'What will happen' }),
+  ).toContainText("the component's backup CronJobs are left out");
+  await dialog
+    .getByLabel('Why (for the history and the audit log)')
+    .fill('the browser suite');
+  await dialog.getByRole('button', { name: 'Restore' }).click();
+  await expect(dialog).toBeHidden();
+
+  // Signals push each step; the sandbox's Restore runs 15 s.
+  const progress = page.getByLabel(/^Restore [0-9a-f]{8} in progress$/);
+  await expect(progress).toBeVisible();
+  await expect(progress).toContainText('Velero restores the backup');
+  await screenshot(page, '5-orders-restore-running');
+  await expect(progress).toBeHidden({ timeout: 120_000 });
+  await expect(
+    page.getByText(
+      /^Restored into the new namespace shop-restore-[0-9a-f]{6} of cluster sandbox/,
+    ),
+  ).toBeVisible();
+  await screenshot(page, '6-orders-restored');
+});

@@ -25,6 +25,7 @@ interface Logger {
 export const DEMO_DURATIONS = {
   jobDurationMs: 20_000,
   backupDurationMs: 30_000,
+  restoreDurationMs: 15_000,
   snapshotReadyAfterMs: 5_000,
 };
 

@@ -21,3 +21,5 @@ export { entityCacheServiceRef } from './entities/entityCacheServiceRef';
 export type { EntityCache } from './entities/EntityCache';
 export { onDemandBackupServiceRef } from './onDemand/onDemandBackupServiceRef';
 export type { OnDemandBackupService } from './onDemand/OnDemandBackupService';
+export { restoreServiceRef } from './restores/restoreServiceRef';
+export type { RestoreService } from './restores/RestoreService';

@@ -8,6 +8,7 @@ import { createRouter } from './router';
 import { backupsServiceRef } from './service/backupsServiceRef';
 import { statusServiceRef } from './status/statusServiceRef';
 import { onDemandBackupServiceRef } from './onDemand/onDemandBackupServiceRef';
+import { restoreServiceRef } from './restores/restoreServiceRef';
 
 /** The scheduler task that reconciles every entity. */
 export const RECONCILE_TASK_ID = 'backups-reconcile';
@@ -32,6 +33,7 @@ export const backupsPlugin = createBackendPlugin({
         backups: backupsServiceRef,
         status: statusServiceRef,
         onDemand: onDemandBackupServiceRef,
+        restores: restoreServiceRef,
       },
       async init({
         httpAuth,
@@ -44,6 +46,7 @@ export const backupsPlugin = createBackendPlugin({
         backups,
         status,
         onDemand,
+        restores,
       }) {
         permissionsRegistry.addPermissions(backupsPermissions);
         httpRouter.use(
@@ -54,6 +57,7 @@ export const backupsPlugin = createBackendPlugin({
             backups,
             status,
             onDemand,
+            restores,
           }),
         );
         const { reconcile } = config;

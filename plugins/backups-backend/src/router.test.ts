@@ -11,6 +11,7 @@ import { createRouter } from './router';
 import { BackupsService } from './service/BackupsService';
 import { StatusService } from './status/StatusService';
 import { OnDemandBackupService } from './onDemand/OnDemandBackupService';
+import { RestoreService } from './restores/RestoreService';
 import { ReconcileRecord } from './database/ReconcileResultStore';
 
 const ORDERS = { kind: 'component', namespace: 'default', name: 'orders' };
@@ -43,7 +44,12 @@ describe('createRouter', () => {
   const onDemand = {
     createBackup: jest.fn(),
   } satisfies Record<keyof OnDemandBackupService, jest.Mock>;
-  const services = { ...backups, ...status, ...onDemand };
+  const restores = {
+    createRestore: jest.fn(),
+    getRestore: jest.fn(),
+    listRestores: jest.fn(),
+  } satisfies Record<keyof RestoreService, jest.Mock>;
+  const services = { ...backups, ...status, ...onDemand, ...restores };
   const auditEvent = {
     success: jest.fn(),
     fail: jest.fn(),
@@ -60,6 +66,7 @@ describe('createRouter', () => {
       backups,
       status,
       onDemand,
+      restores,
     });
     return express().use(router).use(mockErrorHandler());
   }
@@ -228,6 +235,135 @@ describe('createRouter', () => {
     );
   });
 
+  describe('restores', () => {
+    const RESTORE = {
+      id: 'abcd1234',
+      entityRef: 'component:default/orders',
+      layer: 'velero',
+      cluster: 'a',
+      restorePoint: { id: 'orders-velero-20261202100000', time: 'x' },
+      target: { mode: 'namespace', namespace: 'shop-restore-abcd1234' },
+      requestedBy: 'user:default/mock',
+      requestedAt: 'x',
+      reason: 'drill by hand',
+      state: 'running',
+      steps: [],
+      created: [],
+    };
+    const body = (mode: string, extra: object = {}) => ({
+      layer: 'velero',
+      restorePoint: 'orders-velero-20261202100000',
+      target: { mode },
+      reason: 'drill by hand',
+      ...extra,
+    });
+    const withPermissions = async (allowed: string[]) => {
+      const policy = mockServices.permissions.mock({
+        authorize: jest.fn(async requests =>
+          requests.map(({ permission }) => ({
+            result: allowed.includes(permission.name)
+              ? AuthorizeResult.ALLOW
+              : AuthorizeResult.DENY,
+          })),
+        ),
+      });
+      const router = await createRouter({
+        httpAuth: mockServices.httpAuth(),
+        permissions: policy,
+        auditor,
+        backups,
+        status,
+        onDemand,
+        restores,
+      });
+      return express().use(router).use(mockErrorHandler());
+    };
+    const post = (app: express.Express, payload: object) =>
+      request(app)
+        .post('/entities/component/default/orders/restores')
+        .send(payload);
+
+    beforeEach(() => restores.createRestore.mockResolvedValue(RESTORE));
+
+    it('starts a restore to a new namespace with backups.restore.create, answers 202 and audits it', async () => {
+      const app = await withPermissions(['backups.restore.create']);
+      const response = await post(app, body('namespace'));
+      expect(response.status).toBe(202);
+      expect(response.body).toEqual({ id: 'abcd1234', restore: RESTORE });
+      expect(restores.createRestore).toHaveBeenCalledWith({
+        entityRef: ORDERS,
+        credentials: mockCredentials.user(),
+        request: body('namespace'),
+      });
+      expect(auditor.createEvent).toHaveBeenCalledWith(
+        expect.objectContaining({
+          eventId: 'restore-create',
+          meta: expect.objectContaining({
+            layer: 'velero',
+            restorePoint: 'orders-velero-20261202100000',
+            mode: 'namespace',
+            reason: 'drill by hand',
+          }),
+        }),
+      );
+      expect(auditEvent.success).toHaveBeenCalledWith({
+        meta: expect.objectContaining({
+          id: 'abcd1234',
+          namespace: 'shop-restore-abcd1234',
+        }),
+      });
+    });
+
+    it('needs backups.restore.in-place as well to restore in place, and creates nothing without it', async () => {
+      const owner = await withPermissions(['backups.restore.create']);
+      const denied = await post(owner, body('in-place', { confirm: 'orders' }));
+      expect(denied.status).toBe(403);
+      expect(denied.body.error.message).toContain('backups.restore.in-place');
+      expect(restores.createRestore).not.toHaveBeenCalled();
+      expect(auditEvent.fail).toHaveBeenCalled();
+
+      const admin = await withPermissions([
+        'backups.restore.create',
+        'backups.restore.in-place',
+      ]);
+      expect(
+        (await post(admin, body('in-place', { confirm: 'orders' }))).status,
+      ).toBe(202);
+    });
+
+    it('refuses a caller without backups.restore.create in both modes, audited', async () => {
+      const reader = await withPermissions(['backups.entity.read']);
+      for (const mode of ['namespace', 'in-place']) {
+        const response = await post(reader, body(mode, { confirm: 'orders' }));
+        expect(response.status).toBe(403);
+      }
+      expect(restores.createRestore).not.toHaveBeenCalled();
+      expect(auditEvent.fail).toHaveBeenCalledTimes(2);
+    });
+
+    it('names what is wrong with a body, and what is allowed', async () => {
+      const app = await withPermissions(['backups.restore.create']);
+      const response = await post(app, body('sideways'));
+      expect(response.status).toBe(400);
+      expect(response.body.error.message).toContain(
+        'target.mode: Invalid option: expected one of "namespace"|"in-place"',
+      );
+      expect(restores.createRestore).not.toHaveBeenCalled();
+    });
+
+    it('answers a restore to those who may read its entity', async () => {
+      restores.getRestore.mockResolvedValue(RESTORE);
+      const reader = await withPermissions(['backups.entity.read']);
+      const response = await request(reader).get('/restores/abcd1234');
+      expect(response.status).toBe(200);
+      expect(response.body).toEqual(RESTORE);
+      const stranger = await withPermissions([]);
+      expect((await request(stranger).get('/restores/abcd1234')).status).toBe(
+        403,
+      );
+    });
+  });
+
   it('lists in the overview only what the caller may read both in the catalog and through this plugin', async () => {
     const denyCatalogRead = mockServices.permissions.mock({
       authorize: jest.fn(async requests =>
@@ -246,6 +382,7 @@ describe('createRouter', () => {
       backups,
       status,
       onDemand,
+      restores,
     });
     const app = express().use(router).use(mockErrorHandler());
     const response = await request(app).get('/overview');

@@ -10,8 +10,11 @@ import {
   backupsBackupCreatePermission,
   backupsEntityReadPermission,
   backupsReconcilePermission,
+  backupsRestoreCreatePermission,
+  backupsRestoreInPlacePermission,
   COMPLIANCE_STATES,
   ComplianceState,
+  RESTORE_MODES,
 } from '@backups-for-backstage/plugin-backups-common';
 import { catalogEntityReadPermission } from '@backstage/plugin-catalog-common/alpha';
 import { ResourcePermission } from '@backstage/plugin-permission-common';
@@ -22,6 +25,7 @@ import { allowedEntityRefs, requirePermission } from './auth/requirePermission';
 import { BackupsService } from './service/BackupsService';
 import { OnDemandBackupService } from './onDemand/OnDemandBackupService';
 import { StatusService } from './status/StatusService';
+import { RestoreService } from './restores/RestoreService';
 
 const entityRefParams = z.object({
   kind: z.string().min(1),
@@ -36,6 +40,19 @@ const restorePointsQuery = z.object({
 const backupBody = z.object({
   layer: z.enum(BACKUP_LAYERS),
   cluster: z.string().min(1).optional(),
+});
+
+const restoreBody = z.object({
+  layer: z.enum(BACKUP_LAYERS),
+  restorePoint: z.string().min(1),
+  cluster: z.string().min(1).optional(),
+  target: z.object({
+    mode: z.enum(RESTORE_MODES as [string, ...string[]]),
+    namespace: z.string().min(1).optional(),
+    existingResourcePolicy: z.enum(['none', 'update']).optional(),
+  }),
+  confirm: z.string().optional(),
+  reason: z.string().max(2000).optional(),
 });
 
 const overviewQuery = z.object({
@@ -85,8 +102,10 @@ export async function createRouter(options: {
   backups: BackupsService;
   status: StatusService;
   onDemand: OnDemandBackupService;
+  restores: RestoreService;
 }): Promise<express.Router> {
   const { httpAuth, permissions, auditor, backups, status, onDemand } = options;
+  const { restores } = options;
   const router = Router();
   router.use(express.json());
 
@@ -151,6 +170,79 @@ export async function createRouter(options: {
       await auditorEvent.fail({ error: error as Error });
       throw error;
     }
+  });
+
+  router.post('/entities/:kind/:namespace/:name/restores', async (req, res) => {
+    const asked = (req.body ?? {}) as Record<string, any>;
+    const auditorEvent = await auditor.createEvent({
+      eventId: 'restore-create',
+      severityLevel: 'high',
+      request: req,
+      meta: {
+        entityRef: req.params,
+        layer: asked.layer,
+        restorePoint: asked.restorePoint,
+        mode: asked.target?.mode,
+        namespace: asked.target?.namespace,
+        reason: asked.reason,
+      },
+    });
+    try {
+      const body = parseInput(restoreBody, req.body ?? {}, 'body');
+      const target = await authorizedEntity(
+        req,
+        backupsRestoreCreatePermission,
+      );
+      if (body.target.mode === 'in-place') {
+        await requirePermission({
+          permissions,
+          credentials: target.credentials,
+          permission: backupsRestoreInPlacePermission,
+          entityRef: stringifyEntityRef(target.entityRef),
+        });
+      }
+      const restore = await restores.createRestore({
+        ...target,
+        request: body as Parameters<
+          RestoreService['createRestore']
+        >[0]['request'],
+      });
+      await auditorEvent.success({
+        meta: {
+          id: restore.id,
+          entityRef: restore.entityRef,
+          layer: restore.layer,
+          cluster: restore.cluster,
+          restorePoint: restore.restorePoint.id,
+          mode: restore.target.mode,
+          namespace: restore.target.namespace,
+          reason: restore.reason,
+        },
+      });
+      res.status(202).json({ id: restore.id, restore });
+    } catch (error) {
+      await auditorEvent.fail({ error: error as Error });
+      throw error;
+    }
+  });
+
+  router.get('/entities/:kind/:namespace/:name/restores', async (req, res) => {
+    const target = await authorizedEntity(req, backupsEntityReadPermission);
+    res.json(await restores.listRestores(target));
+  });
+
+  router.get('/restores/:id', async (req, res) => {
+    const credentials = await httpAuth.credentials(req, {
+      allow: ['user', 'service'],
+    });
+    const restore = await restores.getRestore({ id: req.params.id });
+    await requirePermission({
+      permissions,
+      credentials,
+      permission: backupsEntityReadPermission,
+      entityRef: restore.entityRef,
+    });
+    res.json(restore);
   });
 
   router.get('/overview', async (req, res) => {

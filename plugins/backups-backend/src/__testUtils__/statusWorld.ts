@@ -16,6 +16,8 @@ import { EntityCache } from '../entities/EntityCache';
 import { Reconciler } from '../reconcile/Reconciler';
 import { DefaultOnDemandBackupService } from '../onDemand/DefaultOnDemandBackupService';
 import { DefaultStatusService } from '../status/DefaultStatusService';
+import { RestoreStore } from '../database/RestoreStore';
+import { DefaultRestoreService } from '../restores/DefaultRestoreService';
 import {
   sandboxBackupsConfigData,
   SandboxClusters,
@@ -55,6 +57,7 @@ export interface StatusWorld {
   dumps: DumpRecordStore;
   status: DefaultStatusService;
   entities: EntityCache;
+  restores: DefaultRestoreService;
   onDemand: DefaultOnDemandBackupService;
   catalog: ReturnType<typeof catalogServiceMock>;
   /** How dump Jobs end from now on. */
@@ -128,6 +131,18 @@ export async function startStatusWorld(options: {
     logger: mockServices.logger.mock(),
     now,
   });
+  const restores = new DefaultRestoreService({
+    config,
+    entities,
+    status,
+    watchers,
+    connections,
+    store: await RestoreStore.create({
+      database: { getClient: async () => knex },
+    }),
+    logger: mockServices.logger.mock(),
+    now,
+  });
   watchers.start();
   const reconciler = new Reconciler({ config, connections });
   const world: StatusWorld = {
@@ -138,6 +153,7 @@ export async function startStatusWorld(options: {
     dumps,
     status,
     entities,
+    restores,
     onDemand: new DefaultOnDemandBackupService({
       config,
       entities,

@@ -4,6 +4,7 @@ import {
   Entity,
   stringifyEntityRef,
 } from '@backstage/catalog-model';
+import { NotFoundError } from '@backstage/errors';
 import { CatalogService } from '@backstage/plugin-catalog-node';
 
 /**
@@ -48,6 +49,20 @@ export class EntityCache {
     });
     if (entity) this.put(entity);
     else this.entries.delete(key);
+    return entity;
+  }
+
+  /** As `get`, and a NotFoundError when the catalog does not have it (or the caller may not see it). */
+  async require(
+    entityRef: CompoundEntityRef,
+    credentials: BackstageCredentials,
+  ): Promise<Entity> {
+    const entity = await this.get(entityRef, credentials);
+    if (!entity) {
+      throw new NotFoundError(
+        `No entity ${stringifyEntityRef(entityRef)} in the catalog`,
+      );
+    }
     return entity;
   }
 

@@ -3,6 +3,7 @@ import {
   ClusterPlan,
   EntityPlan,
   parseProtectionIntent,
+  ProtectionIntent,
 } from '@backups-for-backstage/plugin-backups-common';
 import { BackupsConfig, toIntentContext } from '../config/readBackupsConfig';
 import { planDatabaseLayer } from './database/planDatabaseLayer';
@@ -18,14 +19,21 @@ export interface ClusterFacts {
 }
 
 /**
- * Turns an entity's annotations and the configuration into the objects each of
- * its clusters should hold. Pure: no I/O, the same input gives the same output.
+ * What the planner reads for each of an entity's clusters, or why there is
+ * nothing to plan. Restores and drills plan from the same contexts.
  */
-export function planEntity(options: {
+export function planContexts(options: {
   entity: Entity;
   config: BackupsConfig;
   clusterFacts?: Record<string, ClusterFacts>;
-}): EntityPlan {
+}):
+  | {
+      state: 'planned';
+      entityRef: string;
+      intent: ProtectionIntent;
+      contexts: PlanContext[];
+    }
+  | Exclude<EntityPlan, { state: 'planned' }> {
   const { entity, config } = options;
   const result = parseProtectionIntent(entity, toIntentContext(config));
   if (result.state === 'not-opted-in') {
@@ -39,9 +47,9 @@ export function planEntity(options: {
     };
   }
   const { intent } = result;
-  const clusters = intent.clusters.map(name => {
+  const contexts = intent.clusters.map((name): PlanContext => {
     const cluster = config.clusters.find(candidate => candidate.name === name)!;
-    const ctx: PlanContext = {
+    return {
       entity: getCompoundEntityRef(entity),
       entityRef: result.entityRef,
       intent,
@@ -55,7 +63,24 @@ export function planEntity(options: {
       databaseDumps: config.databaseDumps,
       volumeSnapshots: config.volumeSnapshots,
     };
-    const plan: ClusterPlan = { cluster: name, objects: [] };
+  });
+  return { state: 'planned', entityRef: result.entityRef, intent, contexts };
+}
+
+/**
+ * Turns an entity's annotations and the configuration into the objects each of
+ * its clusters should hold. Pure: no I/O, the same input gives the same output.
+ */
+export function planEntity(options: {
+  entity: Entity;
+  config: BackupsConfig;
+  clusterFacts?: Record<string, ClusterFacts>;
+}): EntityPlan {
+  const planned = planContexts(options);
+  if (planned.state !== 'planned') return planned;
+  const clusters = planned.contexts.map(ctx => {
+    const { intent } = ctx;
+    const plan: ClusterPlan = { cluster: ctx.cluster.name, objects: [] };
     if (intent.layers.includes('velero')) {
       plan.objects.push(...planVeleroLayer(ctx).objects);
     }
@@ -71,8 +96,8 @@ export function planEntity(options: {
   });
   return {
     state: 'planned',
-    entityRef: result.entityRef,
-    layers: intent.layers,
+    entityRef: planned.entityRef,
+    layers: planned.intent.layers,
     clusters,
   };
 }

@@ -9,7 +9,6 @@ import {
   parseEntityRef,
   stringifyEntityRef,
 } from '@backstage/catalog-model';
-import { NotFoundError } from '@backstage/errors';
 import { CatalogService } from '@backstage/plugin-catalog-node';
 import {
   BACKUPS_ANNOTATIONS,
@@ -144,7 +143,10 @@ export class DefaultStatusService implements StatusService {
     entityRef: CompoundEntityRef;
     credentials: BackstageCredentials;
   }): Promise<EntityStatus> {
-    const entity = await this.requireEntity(options);
+    const entity = await this.options.entities.require(
+      options.entityRef,
+      options.credentials,
+    );
     return this.statusOf(await this.withDumps(entity)).status;
   }
 
@@ -153,7 +155,10 @@ export class DefaultStatusService implements StatusService {
     credentials: BackstageCredentials;
     layer?: BackupLayer;
   }): Promise<RestorePointList> {
-    const entity = await this.requireEntity(options);
+    const entity = await this.options.entities.require(
+      options.entityRef,
+      options.credentials,
+    );
     const { entityRef, ...input } = await this.withDumps(entity);
     const { restorePoints } = this.statusOf({ entityRef, ...input });
     return {
@@ -445,21 +450,5 @@ export class DefaultStatusService implements StatusService {
       }),
       restorePoints: observed.layers.flatMap(layer => layer.restorePoints),
     };
-  }
-
-  private async requireEntity(options: {
-    entityRef: CompoundEntityRef;
-    credentials: BackstageCredentials;
-  }): Promise<Entity> {
-    const entity = await this.options.entities.get(
-      options.entityRef,
-      options.credentials,
-    );
-    if (!entity) {
-      throw new NotFoundError(
-        `No entity ${stringifyEntityRef(options.entityRef)} in the catalog`,
-      );
-    }
-    return entity;
   }
 }

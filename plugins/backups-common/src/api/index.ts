@@ -1,2 +1,3 @@
 export * from './reconcile';
 export * from './status';
+export * from './restores';

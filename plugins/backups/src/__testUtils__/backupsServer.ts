@@ -66,6 +66,9 @@ export function serveBackupsApi(
     restorePoints?: Answer;
     backups?: Answer;
     overview?: Answer;
+    /** GET …/restores; an empty list when not given. */
+    restores?: Answer;
+    createRestore?: Answer;
   },
 ): { requests: ReceivedRequest[] } {
   const requests: ReceivedRequest[] = [];
@@ -113,6 +116,19 @@ export function serveBackupsApi(
     http.get(
       `${BACKUPS_BASE_URL}/overview`,
       handler(r => r.overview),
+    ),
+    http.get(
+      `${entity}/restores`,
+      handler(
+        r =>
+          r.restores ?? {
+            body: { entityRef: 'component:default/orders', restores: [] },
+          },
+      ),
+    ),
+    http.post(
+      `${entity}/restores`,
+      handler(r => r.createRestore),
     ),
   );
   return { requests };

@@ -7,7 +7,10 @@ import {
   OnDemandBackup,
   OverviewPage,
   ProtectionIntentResult,
+  RestoreList,
   RestorePointList,
+  RestoreRecord,
+  RestoreRequest,
 } from '@backups-for-backstage/plugin-backups-common';
 
 /**
@@ -64,6 +67,28 @@ export interface BackupsApi {
     request: { layer: BackupLayer; cluster?: string },
     options?: BackupsRequestOptions,
   ): Promise<OnDemandBackup>;
+
+  /**
+   * Starts a restore from one of the entity's good restore points, to a new
+   * namespace or (with the typed confirmation) in place.
+   */
+  createRestore(
+    entityRef: CompoundEntityRef | string,
+    request: RestoreRequest,
+    options?: BackupsRequestOptions,
+  ): Promise<{ id: string; restore: RestoreRecord }>;
+
+  /** One restore and its steps. */
+  getRestore(
+    id: string,
+    options?: BackupsRequestOptions,
+  ): Promise<RestoreRecord>;
+
+  /** The entity's restores, newest first. */
+  listRestores(
+    entityRef: CompoundEntityRef | string,
+    options?: BackupsRequestOptions,
+  ): Promise<RestoreList>;
 
   /** The fleet: one row per opted-in entity the caller may read. */
   getOverview(

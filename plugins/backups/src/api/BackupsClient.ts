@@ -8,7 +8,10 @@ import {
   OnDemandBackup,
   OverviewPage,
   ProtectionIntentResult,
+  RestoreList,
   RestorePointList,
+  RestoreRecord,
+  RestoreRequest,
 } from '@backups-for-backstage/plugin-backups-common';
 import { BackupsApi, BackupsRequestOptions } from './BackupsApi';
 
@@ -64,6 +67,36 @@ export class BackupsClient implements BackupsApi {
     return this.request<OnDemandBackup>(`${entityPath(entityRef)}/backups`, {
       method: 'POST',
       body: request,
+      signal: options?.signal,
+    });
+  }
+
+  async createRestore(
+    entityRef: CompoundEntityRef | string,
+    request: RestoreRequest,
+    options?: BackupsRequestOptions,
+  ): Promise<{ id: string; restore: RestoreRecord }> {
+    return this.request(`${entityPath(entityRef)}/restores`, {
+      method: 'POST',
+      body: request,
+      signal: options?.signal,
+    });
+  }
+
+  async getRestore(
+    id: string,
+    options?: BackupsRequestOptions,
+  ): Promise<RestoreRecord> {
+    return this.request<RestoreRecord>(`/restores/${encodeURIComponent(id)}`, {
+      signal: options?.signal,
+    });
+  }
+
+  async listRestores(
+    entityRef: CompoundEntityRef | string,
+    options?: BackupsRequestOptions,
+  ): Promise<RestoreList> {
+    return this.request<RestoreList>(`${entityPath(entityRef)}/restores`, {
       signal: options?.signal,
     });
   }

@@ -10,6 +10,7 @@ import {
   CachedBackup,
   CachedCronJob,
   CachedJob,
+  CachedRestore,
   CachedSchedule,
   CachedSnapshot,
   CachedSnapshotSchedule,
@@ -18,6 +19,7 @@ import {
   projectBackup,
   projectCronJob,
   projectJob,
+  projectRestore,
   projectSchedule,
   projectSnapshot,
   projectSnapshotSchedule,
@@ -54,13 +56,14 @@ export interface ClusterCachesOptions {
 
 /**
  * One cluster as the status sees it, from watch caches: Velero's Schedules,
- * Backups and storage locations in its namespace; the managed CronJobs, Jobs,
+ * Backups, storage locations and our Restores in its namespace; the managed CronJobs, Jobs,
  * VolumeSnapshots and SnapshotSchedules; the pods and PVCs that workload
  * selectors must match. Kinds the cluster does not serve are left out.
  */
 export class ClusterCaches {
   served?: ServedApis;
   backups?: ResourceCache<CachedBackup>;
+  restores?: ResourceCache<CachedRestore>;
   schedules?: ResourceCache<CachedSchedule>;
   storageLocations?: ResourceCache<CachedStorageLocation>;
   cronJobs?: ResourceCache<CachedCronJob>;
@@ -175,6 +178,7 @@ export class ClusterCaches {
   private all(): ResourceCache<unknown>[] {
     return [
       this.backups,
+      this.restores,
       this.schedules,
       this.storageLocations,
       this.cronJobs,
@@ -228,6 +232,13 @@ export class ClusterCaches {
       project: projectBackup,
       namespace: velero,
       indexes: { schedule: backup => backup.schedule },
+    });
+    // Only the Restores this plugin made (labelled managed, with their id).
+    this.restores = make('restores', {
+      project: projectRestore,
+      namespace: velero,
+      labelSelector: MANAGED,
+      indexes: { restore: restore => restore.restoreId },
     });
     this.storageLocations = make('storageLocations', {
       project: projectStorageLocation,

@@ -23,6 +23,11 @@ export const WATCHED_KINDS = {
     kind: 'Schedule',
     plural: 'schedules',
   },
+  restores: {
+    apiVersion: 'velero.io/v1',
+    kind: 'Restore',
+    plural: 'restores',
+  },
   storageLocations: {
     apiVersion: 'velero.io/v1',
     kind: 'BackupStorageLocation',
@@ -117,6 +122,41 @@ export function projectBackup(object: Raw): CachedBackup {
     errors: number(status.errors),
     warnings: number(status.warnings),
     failureReason: status.failureReason,
+  };
+}
+
+export interface CachedRestore {
+  name: string;
+  /** Our restore's id (label `backups/restore`). */
+  restoreId?: string;
+  /** Velero's phase; none yet is new. */
+  phase: string;
+  startedAt?: string;
+  completedAt?: string;
+  itemsRestored?: number;
+  totalItems?: number;
+  errors?: number;
+  warnings?: number;
+  failureReason?: string;
+  validationErrors: string[];
+}
+
+export function projectRestore(object: Raw): CachedRestore {
+  const status = object.status ?? {};
+  return {
+    name: object.metadata!.name!,
+    restoreId: labels(object)[MANAGED_OBJECT_LABELS.restore],
+    phase: status.phase ?? '',
+    startedAt: iso(status.startTimestamp),
+    completedAt: iso(status.completionTimestamp),
+    itemsRestored: number(status.progress?.itemsRestored),
+    totalItems: number(status.progress?.totalItems),
+    errors: number(status.errors),
+    warnings: number(status.warnings),
+    failureReason: status.failureReason,
+    validationErrors: Array.isArray(status.validationErrors)
+      ? status.validationErrors.map(String)
+      : [],
   };
 }
 

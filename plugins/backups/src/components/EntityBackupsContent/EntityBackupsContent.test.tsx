@@ -99,6 +99,7 @@ describe('EntityBackupsContent', () => {
     expect(requests.map(request => request.url.pathname).sort()).toEqual([
       `${base}/intent`,
       `${base}/restore-points`,
+      `${base}/restores`,
       `${base}/status`,
     ]);
     expect(requests[0].url.search).toBe('');

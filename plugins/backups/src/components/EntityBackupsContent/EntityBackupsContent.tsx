@@ -10,8 +10,15 @@ import {
 } from '@backstage/core-components';
 import { useApi } from '@backstage/core-plugin-api';
 import { useEntity } from '@backstage/plugin-catalog-react';
+import { usePermission } from '@backstage/plugin-permission-react';
 import Grid from '@material-ui/core/Grid';
-import { ProtectionIntent } from '@backups-for-backstage/plugin-backups-common';
+import {
+  backupsRestoreCreatePermission,
+  BackupLayer,
+  ProtectionIntent,
+  RestorePoint,
+} from '@backups-for-backstage/plugin-backups-common';
+import { useState } from 'react';
 import useAsync from 'react-use/esm/useAsync';
 import { backupsApiRef } from '../../api';
 import { DrillCard } from '../DrillCard';
@@ -21,6 +28,8 @@ import { OptInInstructions } from '../OptInInstructions';
 import { ProtectionSummaryCard } from '../ProtectionSummaryCard';
 import { ComplianceSummary } from '../ComplianceSummary';
 import { RestorePointsTable } from '../RestorePointsTable';
+import { RestoreDialog } from '../RestoreDialog';
+import { RestoreHistory, useEntityRestores } from '../RestoreHistory';
 import { useEntityBackups } from './useEntityBackups';
 import { describeError } from '../../utils/describeError';
 
@@ -31,6 +40,24 @@ function ProtectionIntentView(props: {
   const { intent } = props;
   const backups = useEntityBackups(props.entity);
   const { status } = backups;
+  const restores = useEntityRestores(props.entity);
+  const mayRestore = usePermission({
+    permission: backupsRestoreCreatePermission,
+    resourceRef: intent.entityRef,
+  });
+  const [restoring, setRestoring] = useState<RestorePoint>();
+  const running = restores.restores.find(r => r.state === 'running');
+  const restoreDisabledReason = (layer: BackupLayer) => {
+    if (mayRestore.loading) return 'Checking your permissions…';
+    if (!mayRestore.allowed) {
+      return `You may not restore ${intent.entityRef} (backups.restore.create)`;
+    }
+    if (layer !== 'velero') {
+      return `Restores of ${layer} restore points are not available in this version`;
+    }
+    if (running) return `Restore ${running.id} is running; one at a time`;
+    return undefined;
+  };
   return (
     <Grid container spacing={3} alignItems="stretch">
       {status ? (
@@ -68,6 +95,11 @@ function ProtectionIntentView(props: {
           />
         </Grid>
       ))}
+      {restores.restores.length > 0 ? (
+        <Grid item xs={12}>
+          <RestoreHistory restores={restores.restores} />
+        </Grid>
+      ) : null}
       {status
         ? intent.layers.map(layer => (
             <Grid item xs={12} key={`points-${layer}`}>
@@ -76,10 +108,25 @@ function ProtectionIntentView(props: {
                 restorePoints={backups.restorePoints.filter(
                   point => point.layer === layer,
                 )}
+                restore={{
+                  onRestore: setRestoring,
+                  disabledReason: restoreDisabledReason(layer),
+                }}
               />
             </Grid>
           ))
         : null}
+      {restoring ? (
+        <RestoreDialog
+          open
+          onClose={() => setRestoring(undefined)}
+          entityRef={intent.entityRef}
+          entityName={props.entity.name}
+          namespace={intent.workload.namespace}
+          restorePoint={restoring}
+          onStarted={restores.refresh}
+        />
+      ) : null}
     </Grid>
   );
 }

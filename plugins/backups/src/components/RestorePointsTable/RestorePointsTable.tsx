@@ -4,6 +4,7 @@ import {
   LAYER_TITLES,
   RestorePoint,
 } from '@backups-for-backstage/plugin-backups-common';
+import Button from '@material-ui/core/Button';
 import Chip from '@material-ui/core/Chip';
 import Tooltip from '@material-ui/core/Tooltip';
 import { formatBytes, relativeTime, utcTime } from '../../utils/time';
@@ -38,6 +39,39 @@ export interface RestorePointsTableProps {
   layer: BackupLayer;
   restorePoints: RestorePoint[];
   now?: Date;
+  /** A Restore action on every good restore point. */
+  restore?: {
+    onRestore(point: RestorePoint): void;
+    /** Disables the action, saying why (e.g. no permission, one is running). */
+    disabledReason?: string;
+  };
+}
+
+function RestoreAction(props: {
+  point: RestorePoint;
+  restore: NonNullable<RestorePointsTableProps['restore']>;
+}) {
+  const { point, restore } = props;
+  if (!point.good) return null;
+  const button = (
+    <Button
+      size="small"
+      variant="outlined"
+      color="primary"
+      disabled={restore.disabledReason !== undefined}
+      onClick={() => restore.onRestore(point)}
+      aria-label={`Restore from ${point.id}`}
+    >
+      Restore
+    </Button>
+  );
+  return restore.disabledReason ? (
+    <Tooltip title={restore.disabledReason}>
+      <span data-testid="restore-disabled">{button}</span>
+    </Tooltip>
+  ) : (
+    button
+  );
 }
 
 /**
@@ -80,6 +114,16 @@ export function RestorePointsTable(props: RestorePointsTableProps) {
       title: 'Taken by',
       render: point => (point.onDemand ? 'Back up now' : 'schedule'),
     },
+    ...(props.restore
+      ? [
+          {
+            title: 'Restore',
+            render: point => (
+              <RestoreAction point={point} restore={props.restore!} />
+            ),
+          } as TableColumn<RestorePoint>,
+        ]
+      : []),
   ];
   return (
     <Table<RestorePoint>

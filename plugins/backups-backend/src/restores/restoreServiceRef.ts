@@ -1,0 +1,44 @@
+import {
+  coreServices,
+  createServiceFactory,
+  createServiceRef,
+} from '@backstage/backend-plugin-api';
+import { signalsServiceRef } from '@backstage/plugin-signals-node';
+import { clusterConnectionsServiceRef } from '../cluster/clusterConnectionsServiceRef';
+import { clusterWatchersServiceRef } from '../cluster/watch/clusterWatchersServiceRef';
+import { backupsConfigServiceRef } from '../config/backupsConfigServiceRef';
+import { RestoreStore } from '../database/RestoreStore';
+import { entityCacheServiceRef } from '../entities/entityCacheServiceRef';
+import { statusServiceRef } from '../status/statusServiceRef';
+import { DefaultRestoreService } from './DefaultRestoreService';
+import { RestoreService } from './RestoreService';
+
+/**
+ * Restores. Replace it with
+ * `createServiceFactory({ service: restoreServiceRef, … })` in tests.
+ *
+ * @public
+ */
+export const restoreServiceRef = createServiceRef<RestoreService>({
+  id: 'backups.restores',
+  defaultFactory: async service =>
+    createServiceFactory({
+      service,
+      deps: {
+        config: backupsConfigServiceRef,
+        entities: entityCacheServiceRef,
+        status: statusServiceRef,
+        watchers: clusterWatchersServiceRef,
+        connections: clusterConnectionsServiceRef,
+        database: coreServices.database,
+        logger: coreServices.logger,
+        signals: signalsServiceRef,
+      },
+      async factory({ database, ...deps }) {
+        return new DefaultRestoreService({
+          ...deps,
+          store: await RestoreStore.create({ database }),
+        });
+      },
+    }),
+});

@@ -1,0 +1,3 @@
+export { RestoreHistory } from './RestoreHistory';
+export type { RestoreHistoryProps } from './RestoreHistory';
+export { useEntityRestores } from './useEntityRestores';
