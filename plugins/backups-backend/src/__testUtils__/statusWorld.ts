@@ -62,6 +62,8 @@ export interface StatusWorld {
   catalog: ReturnType<typeof catalogServiceMock>;
   /** How dump Jobs end from now on. */
   setDumps(behaviour: DumpBehaviour): void;
+  /** How database restore Jobs end from now on. */
+  setRestores(behaviour: 'good' | 'bad-sha256'): void;
   reconcile(): Promise<void>;
   /** Advances every sandbox's clock. */
   advance(ms: number): void;
@@ -85,9 +87,28 @@ export async function startStatusWorld(options: {
   // The sandbox calls jobOutcome when a pod starts; it runs JOB_MS.
   const JOB_MS = 30_000;
   let clock = () => new Date();
+  let restoreBehaviour: 'good' | 'bad-sha256' = 'good';
   const jobOutcome = (job: KubeObject): JobOutcome => {
     const layer = job.metadata.labels?.['backups/layer'];
     if (layer !== 'database') return { succeeded: true };
+    if (job.metadata.labels?.['backups/restore']) {
+      // What the restore script reports (it runs no script here).
+      return restoreBehaviour === 'good'
+        ? {
+            succeeded: true,
+            terminationMessage: JSON.stringify({
+              file: 'restored',
+              restoredAt: clock().toISOString(),
+              bytes: 123_456,
+            }),
+          }
+        : {
+            succeeded: false,
+            terminationMessage: JSON.stringify({
+              error: 'sha256 mismatch: the dump is not the one recorded',
+            }),
+          };
+    }
     return {
       succeeded: dumpBehaviour !== 'failed',
       terminationMessage: dumpReport(job, dumpBehaviour, {
@@ -164,6 +185,9 @@ export async function startStatusWorld(options: {
     catalog,
     setDumps: behaviour => {
       dumpBehaviour = behaviour;
+    },
+    setRestores: behaviour => {
+      restoreBehaviour = behaviour;
     },
     async reconcile() {
       const snapshot = await reconciler.snapshot();

@@ -15,6 +15,7 @@ import {
 import {
   MANAGED_OBJECT_LABELS,
   RestoreList,
+  RestorePoint,
   RestoreRecord,
   RestoreRequest,
   restoreSignalChannel,
@@ -24,6 +25,7 @@ import * as k8s from '@kubernetes/client-node';
 import { randomBytes } from 'node:crypto';
 import { ClusterConnections } from '../cluster/ClusterConnections';
 import { ClusterWatchers } from '../cluster/watch/ClusterWatchers';
+import { CachedJob } from '../cluster/watch/projections';
 import { errorMessage, refOf, statusCode } from '../cluster/objects';
 import { BackupsConfig } from '../config/readBackupsConfig';
 import { RestoreStore } from '../database/RestoreStore';
@@ -33,12 +35,16 @@ import {
   planRestoreNamespace,
   planVeleroRestore,
 } from '../plan/restores/planVeleroRestore';
-import { PlanContext } from '../plan/types';
+import { PlanContext, PlannedObject } from '../plan/types';
 import { StatusService } from '../status/StatusService';
 import { RestoreService } from './RestoreService';
 import { advanceVeleroRestore } from './veleroProgress';
+import { advanceDatabaseRestore, terminationError } from './jobProgress';
+import { planRestoreJob } from '../plan/restores/planRestoreJob';
 
 const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
+/** How long a failed restore Job waits for its pod's report of why. */
+const POD_REPORT_WAIT_MS = 3000;
 
 /**
  * Restores: checks the request against the entity's restore points and the
@@ -48,6 +54,10 @@ const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
  */
 export class DefaultRestoreService implements RestoreService {
   private readonly now: () => Date;
+  /** Restore pods' own reports of why they failed, by restore id. */
+  private readonly podErrors = new Map<string, string>();
+  /** When a restore's Job was first seen failed without its pod's report. */
+  private readonly failedSince = new Map<string, number>();
 
   constructor(
     private readonly options: {
@@ -64,8 +74,11 @@ export class DefaultRestoreService implements RestoreService {
   ) {
     this.now = options.now ?? (() => new Date());
     options.watchers.onChange((cluster, kind) => {
-      if (kind === 'restores') void this.follow(cluster);
+      if (kind === 'restores' || kind === 'jobs') void this.follow(cluster);
     });
+    options.watchers.onPodChange((cluster, pod) =>
+      this.notePodError(cluster, pod),
+    );
   }
 
   async createRestore(options: {
@@ -87,9 +100,9 @@ export class DefaultRestoreService implements RestoreService {
         } layer; its layers are ${ctx.intent.layers.join(', ')}`,
       );
     }
-    if (request.layer !== 'velero') {
+    if (request.layer === 'volume-snapshot') {
       throw new InputError(
-        `layer: restores of the ${request.layer} layer are not available in this version; the velero layer can be restored`,
+        `layer: restores of the volume-snapshot layer are not available in this version; the velero and database layers can be restored`,
       );
     }
     const { restorePoints } = await this.options.status.getRestorePoints({
@@ -112,7 +125,6 @@ export class DefaultRestoreService implements RestoreService {
         }; choose one that is`,
       );
     }
-    const source = ctx.intent.workload.namespace;
     const id = randomBytes(4).toString('hex');
     const inPlace = request.target.mode === 'in-place';
     if (inPlace && request.confirm !== entity.metadata.name) {
@@ -120,20 +132,45 @@ export class DefaultRestoreService implements RestoreService {
         `confirm: a restore in place needs confirm set to the component's name, "${entity.metadata.name}"`,
       );
     }
-    const namespace = inPlace
-      ? source
-      : request.target.namespace ?? `${source}-restore-${id}`;
-    if (!inPlace) this.checkNewNamespace(ctx, namespace);
-    const caches = this.reachableCaches(ctx.cluster.name);
-    if (!inPlace) await this.requireEmpty(ctx, namespace, caches);
-
     const now = this.now().toISOString();
-    const record: RestoreRecord = {
+    const base = {
       id,
       entityRef,
       layer: request.layer,
       cluster: ctx.cluster.name,
       restorePoint: { id: point.id, time: point.time },
+      requestedBy: requester(credentials),
+      requestedAt: now,
+      ...(request.reason ? { reason: request.reason } : {}),
+      state: 'running' as const,
+      created: [],
+    };
+    const record: RestoreRecord =
+      request.layer === 'velero'
+        ? await this.veleroRecord({ base, ctx, request, now })
+        : this.databaseRecord({ base, ctx, request, point, now });
+    await this.options.store.begin(record);
+    return this.apply(record, this.objectsOf(record, ctx, point));
+  }
+
+  /** A Velero restore: to a new (empty, new) namespace, or in place. */
+  private async veleroRecord(options: {
+    base: Omit<RestoreRecord, 'target' | 'steps'>;
+    ctx: PlanContext;
+    request: RestoreRequest;
+    now: string;
+  }): Promise<RestoreRecord> {
+    const { base, ctx, request, now } = options;
+    const source = ctx.intent.workload.namespace;
+    const inPlace = request.target.mode === 'in-place';
+    const namespace = inPlace
+      ? source
+      : request.target.namespace ?? `${source}-restore-${base.id}`;
+    if (!inPlace) this.checkNewNamespace(ctx, namespace);
+    const caches = this.reachableCaches(ctx.cluster.name);
+    if (!inPlace) await this.requireEmpty(ctx, namespace, caches);
+    return {
+      ...base,
       target: {
         mode: request.target.mode,
         namespace,
@@ -144,32 +181,131 @@ export class DefaultRestoreService implements RestoreService {
             }
           : {}),
       },
-      requestedBy: requester(credentials),
-      requestedAt: now,
-      ...(request.reason ? { reason: request.reason } : {}),
-      state: 'running',
       steps: [
         ...(inPlace
           ? []
           : [
               {
                 name: 'namespace',
-                title: `Create the namespace ${namespace}, labelled ${MANAGED_OBJECT_LABELS.restore}=${id}`,
+                title: `Create the namespace ${namespace}, labelled ${MANAGED_OBJECT_LABELS.restore}=${base.id}`,
                 state: 'running' as const,
                 startedAt: now,
               },
             ]),
         {
           name: 'velero-restore',
-          title: `Velero restores the backup ${point.id} into ${namespace}`,
+          title: `Velero restores the backup ${base.restorePoint.id} into ${namespace}`,
           state: inPlace ? 'running' : 'pending',
           ...(inPlace ? { startedAt: now } : {}),
         },
       ],
-      created: [],
     };
-    await this.options.store.begin(record);
-    return this.apply(record, ctx, point.id);
+  }
+
+  /**
+   * A dump loaded by the restore Job: into a new database on the same server
+   * (`<db>_restore_<id>`), or in place into the component's own.
+   */
+  private databaseRecord(options: {
+    base: Omit<RestoreRecord, 'target' | 'steps'>;
+    ctx: PlanContext;
+    request: RestoreRequest;
+    point: RestorePoint;
+    now: string;
+  }): RestoreRecord {
+    const { base, ctx, request, point, now } = options;
+    if (request.target.namespace !== undefined) {
+      throw new InputError(
+        'target.namespace: a database restore loads the dump into a new database on the same server (or in place), not into a namespace; leave it out',
+      );
+    }
+    if (!point.file || !point.sha256) {
+      throw new InputError(
+        `restorePoint: ${point.id} has no recorded file and sha256 to restore from`,
+      );
+    }
+    const { databases } = ctx.intent.database!;
+    const inPlace = request.target.mode === 'in-place';
+    if (!inPlace && databases.length !== 1) {
+      throw new InputError(
+        `target.mode: the dumps of ${base.entityRef} hold ${
+          databases.length === 0
+            ? 'every database of the server'
+            : `${databases.length} databases`
+        }; such a dump can only be restored in place`,
+      );
+    }
+    this.reachableCaches(ctx.cluster.name);
+    const database = inPlace
+      ? databases.join(', ') || 'every database of the server'
+      : `${databases[0]}_restore_${base.id}`;
+    return {
+      ...base,
+      target: {
+        mode: request.target.mode,
+        namespace: ctx.intent.workload.namespace,
+        database,
+      },
+      steps: [
+        {
+          name: 'restore-job',
+          title: `Load the dump ${point.id} into ${
+            inPlace
+              ? `the database ${database}`
+              : `the new database ${database}`
+          }, its sha256 checked first`,
+          state: 'running',
+          startedAt: now,
+        },
+      ],
+    };
+  }
+
+  /** What a restore creates, in order, and the step each one completes. */
+  private objectsOf(
+    record: RestoreRecord,
+    ctx: PlanContext,
+    point: RestorePoint,
+  ): Array<{ object: PlannedObject; completes?: string }> {
+    const label = MANAGED_OBJECT_LABELS.restore;
+    if (record.layer === 'database') {
+      const inPlace = record.target.mode === 'in-place';
+      return [
+        {
+          object: planRestoreJob(ctx, {
+            id: record.id,
+            label,
+            restoreFile: point.file!,
+            sha256: point.sha256!,
+            ...(inPlace ? {} : { database: record.target.database }),
+          }),
+        },
+      ];
+    }
+    return [
+      ...(record.target.mode === 'namespace'
+        ? [
+            {
+              object: planRestoreNamespace(ctx, {
+                id: record.id,
+                label,
+                namespace: record.target.namespace,
+              }),
+              completes: 'namespace',
+            },
+          ]
+        : []),
+      {
+        object: planVeleroRestore(ctx, {
+          id: record.id,
+          label,
+          backupName: point.id,
+          mode: record.target.mode,
+          namespace: record.target.namespace,
+          existingResourcePolicy: record.target.existingResourcePolicy,
+        }),
+      },
+    ];
   }
 
   async getRestore(options: { id: string }): Promise<RestoreRecord> {
@@ -193,57 +329,28 @@ export class DefaultRestoreService implements RestoreService {
     };
   }
 
-  /** Creates the namespace (to a new one) and the Restore; the record says how it went. */
+  /** Creates the restore's objects in order; the record says how it went. */
   private async apply(
     record: RestoreRecord,
-    ctx: PlanContext,
-    backupName: string,
+    objects: Array<{ object: PlannedObject; completes?: string }>,
   ): Promise<RestoreRecord> {
     const cluster = this.options.config.clusters.find(
       c => c.name === record.cluster,
     )!;
-    const create = (object: k8s.KubernetesObject) =>
-      this.options.connections.request(cluster, ({ objects }) =>
-        objects.create(object),
-      );
     let current = record;
+    let creating = objects[0]?.object;
     try {
-      if (record.target.mode === 'namespace') {
-        const namespace = planRestoreNamespace(ctx, {
-          id: record.id,
-          label: MANAGED_OBJECT_LABELS.restore,
-          namespace: record.target.namespace,
-        });
-        await create(namespace as k8s.KubernetesObject);
-        current = {
-          ...current,
-          created: [...current.created, refOf(namespace)],
-          steps: current.steps.map(step => {
-            if (step.name === 'namespace') {
-              return { ...step, state: 'succeeded', finishedAt: this.iso() };
-            }
-            if (step.name === 'velero-restore') {
-              return { ...step, state: 'running', startedAt: this.iso() };
-            }
-            return step;
-          }),
-        };
+      for (const { object, completes } of objects) {
+        creating = object;
+        await this.options.connections.request(cluster, ({ objects: api }) =>
+          api.create(object as k8s.KubernetesObject),
+        );
+        current = { ...current, created: [...current.created, refOf(object)] };
+        if (completes) current = this.completeStep(current, completes);
       }
-      const restore = planVeleroRestore(ctx, {
-        id: record.id,
-        label: MANAGED_OBJECT_LABELS.restore,
-        backupName,
-        mode: record.target.mode,
-        namespace: record.target.namespace,
-        existingResourcePolicy: record.target.existingResourcePolicy,
-      });
-      await create(restore as k8s.KubernetesObject);
-      current = { ...current, created: [...current.created, refOf(restore)] };
     } catch (error) {
-      const message = `Cluster ${record.cluster} refused ${
-        current.created.length === 0 && record.target.mode === 'namespace'
-          ? `the namespace ${record.target.namespace}`
-          : 'the Velero Restore'
+      const message = `Cluster ${record.cluster} refused the ${creating.kind} ${
+        creating.metadata.name
       }: ${errorMessage(error)}`;
       current = {
         ...current,
@@ -264,23 +371,52 @@ export class DefaultRestoreService implements RestoreService {
       throw new InputError(`${message}; nothing was restored`);
     }
     await this.save(current);
-    // The Restore may have moved on before the record was saved.
+    // What the restore runs may have moved on before the record was saved.
     await this.follow(record.cluster);
     return (await this.options.store.get(record.id)) ?? current;
   }
 
-  /** Advances every running restore of a cluster to what its Restore says now. */
+  /** Marks a step done and starts the next one. */
+  private completeStep(record: RestoreRecord, name: string): RestoreRecord {
+    const at = this.iso();
+    const index = record.steps.findIndex(step => step.name === name);
+    return {
+      ...record,
+      steps: record.steps.map((step, i) => {
+        if (i === index) return { ...step, state: 'succeeded', finishedAt: at };
+        if (i === index + 1)
+          return { ...step, state: 'running', startedAt: at };
+        return step;
+      }),
+    };
+  }
+
+  /** Advances every running restore of a cluster to what its objects say now. */
   private async follow(clusterName: string): Promise<void> {
     const caches = this.options.watchers.caches(clusterName);
-    if (!caches?.restores) return;
+    if (!caches) return;
     try {
       const running = await this.options.store.listRunning();
       for (const record of running) {
-        if (record.cluster !== clusterName || record.layer !== 'velero') {
-          continue;
-        }
-        const [restore] = caches.restores.lookup('restore', record.id);
-        const next = advanceVeleroRestore(record, restore, this.now());
+        if (record.cluster !== clusterName) continue;
+        const job =
+          record.layer === 'database'
+            ? caches.jobs?.lookup('restore', record.id)[0]
+            : undefined;
+        if (job && this.awaitPodReport(record, job, clusterName)) continue;
+        const next =
+          record.layer === 'database'
+            ? advanceDatabaseRestore(
+                record,
+                job,
+                this.podErrors.get(record.id),
+                this.now(),
+              )
+            : advanceVeleroRestore(
+                record,
+                caches.restores?.lookup('restore', record.id)[0],
+                this.now(),
+              );
         if (next !== record) await this.save(next);
       }
     } catch (error) {
@@ -289,6 +425,41 @@ export class DefaultRestoreService implements RestoreService {
           error,
         )}`,
       );
+    }
+  }
+
+  /**
+   * A failed Job says little (BackoffLimitExceeded); its pod's report says
+   * why, and its watch event may come a moment after the Job's. Waits a few
+   * seconds of real time for it, then concludes without it.
+   */
+  private awaitPodReport(
+    record: RestoreRecord,
+    job: CachedJob,
+    clusterName: string,
+  ): boolean {
+    if (job.outcome !== 'failed' || this.podErrors.has(record.id)) {
+      return false;
+    }
+    const since = this.failedSince.get(record.id) ?? Date.now();
+    this.failedSince.set(record.id, since);
+    if (Date.now() - since >= POD_REPORT_WAIT_MS) {
+      this.failedSince.delete(record.id);
+      return false;
+    }
+    setTimeout(() => void this.follow(clusterName), POD_REPORT_WAIT_MS).unref();
+    return true;
+  }
+
+  /** What a restore pod reported when it failed (`{"error": …}` in its termination message). */
+  private notePodError(cluster: string, pod: k8s.KubernetesObject) {
+    const id = pod.metadata?.labels?.[MANAGED_OBJECT_LABELS.restore];
+    if (!id) return;
+    const error = terminationError(pod);
+    if (error && this.podErrors.get(id) !== error) {
+      if (this.podErrors.size > 1000) this.podErrors.clear();
+      this.podErrors.set(id, error);
+      void this.follow(cluster);
     }
   }
 

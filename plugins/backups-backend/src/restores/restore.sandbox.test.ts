@@ -47,14 +47,17 @@ describe.each(DATABASE_IDS)(
         expect(record.state).not.toBe('running');
         return record;
       });
-    const veleroRestore = (record: RestoreRecord) => {
-      const ref = record.created.find(object => object.kind === 'Restore')!;
+    /** The object of `kind` a restore created, as the sandbox holds it. */
+    const createdObject = (record: RestoreRecord, kind: string) => {
+      const ref = record.created.find(object => object.kind === kind)!;
       return world.clusters.clients.a.read({
-        apiVersion: 'velero.io/v1',
-        kind: 'Restore',
-        metadata: { name: ref.name, namespace: 'velero' },
+        apiVersion: ref.apiVersion,
+        kind: ref.kind,
+        metadata: { name: ref.name, namespace: ref.namespace },
       }) as Promise<any>;
     };
+    const veleroRestore = (record: RestoreRecord) =>
+      createdObject(record, 'Restore');
 
     beforeAll(async () => {
       world = await startStatusWorld({
@@ -233,6 +236,126 @@ describe.each(DATABASE_IDS)(
       }
     });
 
+    const dumpPoints = async () =>
+      (
+        await world.status.getRestorePoints({
+          entityRef: ORDERS_REF,
+          credentials,
+          layer: 'database',
+        })
+      ).restorePoints;
+    const restoreJob = (record: RestoreRecord) => createdObject(record, 'Job');
+    const envOf = (job: any) =>
+      Object.fromEntries(
+        job.spec.template.spec.containers[0].env.map((e: any) => [
+          e.name,
+          e.value ?? e.valueFrom,
+        ]),
+      );
+
+    it('loads a dump into a new database on the same server, its recorded sha256 checked, and no dump is counted for it', async () => {
+      const [dump] = (await dumpPoints()).filter(point => point.good);
+      const before = (await dumpPoints()).length;
+      const started = await restore({
+        layer: 'database',
+        restorePoint: dump.id,
+        target: { mode: 'namespace' },
+      });
+      expect(started).toMatchObject({
+        layer: 'database',
+        target: {
+          mode: 'namespace',
+          namespace: 'shop',
+          database: `orders_restore_${started.id}`,
+        },
+        steps: [{ name: 'restore-job', state: 'running' }],
+      });
+      const job = await restoreJob(started);
+      expect(job.metadata.labels).toMatchObject({
+        'backups/restore': started.id,
+        'backups/layer': 'database',
+        'app.kubernetes.io/managed-by': 'backstage-backups',
+      });
+      expect(job.spec.backoffLimit).toBe(0);
+      const env = envOf(job);
+      expect(env).toMatchObject({
+        RESTORE_FILE: dump.file,
+        EXPECTED_SHA256: dump.sha256,
+        TARGET_DB_NAME: `orders_restore_${started.id}`,
+        DB_HOST: 'orders-db',
+        DB_NAMES: 'orders',
+      });
+      // Credentials only by reference.
+      expect(env.DB_PASSWORD).toEqual({
+        secretKeyRef: expect.objectContaining({
+          name: 'orders-db-credentials',
+        }),
+      });
+
+      world.advance(MINUTE);
+      const done = await ended(started.id);
+      expect(done).toMatchObject({
+        state: 'completed',
+        outcome: `Loaded the dump ${dump.id} into the new database orders_restore_${started.id} on the component's server, after checking its sha256; the component's own database was not touched.`,
+      });
+      expect(await dumpPoints()).toHaveLength(before);
+    });
+
+    it('loads a dump in place, and fails naming the step and why when the sha256 is wrong', async () => {
+      const [dump] = (await dumpPoints()).filter(point => point.good);
+      const inPlace = await restore({
+        layer: 'database',
+        restorePoint: dump.id,
+        target: { mode: 'in-place' },
+        confirm: 'orders',
+      });
+      expect(inPlace.target).toEqual({
+        mode: 'in-place',
+        namespace: 'shop',
+        database: 'orders',
+      });
+      expect(envOf(await restoreJob(inPlace)).TARGET_DB_NAME).toBeUndefined();
+      world.advance(MINUTE);
+      expect((await ended(inPlace.id)).state).toBe('completed');
+
+      world.setRestores('bad-sha256');
+      try {
+        const bad = await restore({
+          layer: 'database',
+          restorePoint: dump.id,
+          target: { mode: 'namespace' },
+        });
+        world.advance(MINUTE);
+        const failed = await ended(bad.id);
+        expect(failed.state).toBe('failed');
+        expect(failed.steps[0]).toMatchObject({
+          name: 'restore-job',
+          state: 'failed',
+          message: expect.stringMatching(
+            /^The restore Job .+ failed: sha256 mismatch: the dump is not the one recorded\.$/,
+          ),
+        });
+      } finally {
+        world.setRestores('good');
+      }
+    });
+
+    it('refuses a namespace for a database restore', async () => {
+      const [dump] = (await dumpPoints()).filter(point => point.good);
+      await expect(
+        restore({
+          layer: 'database',
+          restorePoint: dump.id,
+          target: { mode: 'namespace', namespace: 'shop-copy' },
+        }),
+      ).rejects.toMatchObject({
+        name: 'InputError',
+        message: expect.stringMatching(
+          /^target\.namespace: a database restore/,
+        ),
+      });
+    });
+
     it.each([
       [
         'an unknown restore point',
@@ -260,9 +383,13 @@ describe.each(DATABASE_IDS)(
         /^target\.namespace: shop is the component's own namespace/,
       ],
       [
-        'a layer without restores yet',
-        { layer: 'database' as const },
-        /^layer: restores of the database layer are not available/,
+        'a database restore into a namespace',
+        {
+          layer: 'database' as const,
+          restorePoint: 'x',
+          target: { mode: 'namespace' as const, namespace: 'shop-copy' },
+        },
+        /^restorePoint: component:default\/orders has no database restore point x/,
       ],
     ])('refuses %s, creating nothing', async (_what, change, message) => {
       const before = world.clusters.writes();

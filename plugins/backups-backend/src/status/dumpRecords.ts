@@ -64,6 +64,9 @@ export function dumpRecordOfPod(
   if (
     labels[MANAGED_OBJECT_LABELS.managedBy] !== MANAGED_BY_VALUE ||
     labels[MANAGED_OBJECT_LABELS.layer] !== 'database' ||
+    // A restore's (or drill's) pod loads a dump; it is no dump itself.
+    labels[MANAGED_OBJECT_LABELS.restore] !== undefined ||
+    labels[MANAGED_OBJECT_LABELS.drill] !== undefined ||
     !entityRef
   ) {
     return undefined;

@@ -84,8 +84,11 @@ export interface RestoreRecord {
   restorePoint: { id: string; time: string };
   target: {
     mode: RestoreMode;
+    /** Where it restores to; for the database layer, where its Job runs. */
     namespace: string;
     existingResourcePolicy?: ExistingResourcePolicy;
+    /** Database layer: the database the dump is loaded into. */
+    database?: string;
   };
   /** The user (or service) that asked. */
   requestedBy: string;

@@ -251,7 +251,11 @@ export class ClusterCaches {
     this.jobs = make('jobs', {
       project: projectJob,
       labelSelector: MANAGED,
-      indexes: { cronJob: job => job.cronJob, entity: job => job.entityKey },
+      indexes: {
+        cronJob: job => job.cronJob,
+        entity: job => job.entityKey,
+        restore: job => job.restoreId,
+      },
     });
     this.pods = make('pods', {
       project: projectWorkload,

@@ -221,6 +221,8 @@ export interface CachedJob {
   layer?: string;
   /** The CronJob that made it. */
   cronJob?: string;
+  /** The restore (label `backups/restore`) whose Job it is. */
+  restoreId?: string;
   onDemand: boolean;
   createdAt?: string;
   startedAt?: string;
@@ -251,6 +253,7 @@ export function projectJob(object: Raw): CachedJob {
     entityKey: entityKeyOfLabels(labels(object)),
     layer: labels(object)[MANAGED_OBJECT_LABELS.layer],
     cronJob: owner?.name,
+    restoreId: labels(object)[MANAGED_OBJECT_LABELS.restore],
     onDemand:
       object.metadata?.annotations?.['cronjob.kubernetes.io/instantiate'] ===
       'manual',

@@ -82,14 +82,15 @@ export function dumpEnvironment(ctx: PlanContext): EnvVar[] {
 
 /**
  * The environment of the restore container: the dump environment without
- * retention, plus RESTORE_FILE (a `file` from a dump report) and the optional
- * TARGET_DB_HOST / TARGET_DB_NAME of a drill. The restore feature fills these
- * three in before it runs the Job; they are planned empty.
+ * retention, plus RESTORE_FILE (a `file` from a dump report), EXPECTED_SHA256
+ * and the optional TARGET_DB_HOST / TARGET_DB_NAME. planRestoreJob fills them
+ * in for one restore; the template plans them empty.
  */
 export function restoreEnvironment(ctx: PlanContext): EnvVar[] {
   return [
     ...dumpEnvironment(ctx).filter(env => !env.name.startsWith('RETENTION_')),
     { name: 'RESTORE_FILE', value: '' },
+    { name: 'EXPECTED_SHA256', value: '' },
     { name: 'TARGET_DB_HOST', value: '' },
     { name: 'TARGET_DB_NAME', value: '' },
   ];

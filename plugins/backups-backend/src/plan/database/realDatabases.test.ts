@@ -17,7 +17,8 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { readBackupsConfig } from '../../config/readBackupsConfig';
-import { planEntity } from '../planEntity';
+import { planContexts, planEntity } from '../planEntity';
+import { planRestoreJob, RestoreJobTarget } from '../restores/planRestoreJob';
 import { PlannedObject } from '../types';
 import {
   missingServerBinaries,
@@ -48,7 +49,12 @@ const DATABASES = ['orders', 'audit-Log$2'];
 /** Env a pod gets from elsewhere than the plan: the only values we replace. */
 const POD_PROVIDED = ['DB_HOST', 'DB_PORT', 'DUMP_DIR', 'TERMINATION_LOG'];
 /** What the restore feature fills in before it runs the restore Job. */
-const RESTORE_PROVIDED = ['RESTORE_FILE', 'TARGET_DB_HOST', 'TARGET_DB_NAME'];
+const RESTORE_PROVIDED = [
+  'RESTORE_FILE',
+  'EXPECTED_SHA256',
+  'TARGET_DB_HOST',
+  'TARGET_DB_NAME',
+];
 /** Not in the plan at all: the image's PATH and the pod's private /tmp. */
 const IMAGE_PROVIDED = ['PATH', 'TMPDIR'];
 
@@ -75,6 +81,7 @@ type Container = {
 };
 
 interface PlannedContainers {
+  restoreJob(target: Omit<RestoreJobTarget, 'id' | 'label'>): Container;
   dump: Container;
   restore: Container;
   entityDir: string;
@@ -124,7 +131,18 @@ function plannedContainers(options: {
   const dump = named(dumpPod, 'dump');
   const restore = named(restorePod, 'restore');
   const entityDir = plannedEnv(dump).ENTITY_DIR;
-  return { dump, restore, entityDir };
+  /** The restore container of one restore, as the restore feature plans its Job. */
+  const restoreJob = (target: Omit<RestoreJobTarget, 'id' | 'label'>) => {
+    const contexts = planContexts({ entity, config });
+    if (contexts.state !== 'planned') throw new Error('not planned');
+    const job = planRestoreJob(contexts.contexts[0], {
+      id: 'r1',
+      label: 'backups/restore',
+      ...target,
+    });
+    return named((job.spec as any).template.spec, 'restore');
+  };
+  return { dump, restore, entityDir, restoreJob };
 }
 
 /** A container's env as the kubelet would set it, secretKeyRefs resolved. */
@@ -685,6 +703,60 @@ describe.each(ENGINES.map(engine => [engine]))(
       );
       expect(await fingerprints(server, DATABASES)).toEqual(original);
       await dropDatabase(server, scratchName);
+    });
+
+    it('restores through the planned restore Job: into a new database, then in place, rows and checksums equal to the source', async () => {
+      const single = containersFor([DATABASES[1]]);
+      const { report, storage: pvc } = await dumpOnce(single, dumpDir());
+      const restored = 'orders_restore_r1';
+      // The Job's env exactly as planned; only what the pod provides differs.
+      const toNew = await runContainer(
+        single.restoreJob({
+          restoreFile: report.file,
+          sha256: report.sha256,
+          database: restored,
+        }),
+        server,
+        { DUMP_DIR: pvc },
+      );
+      expect(explain(toNew)).toMatch(/^exit 0/);
+      expect(await fingerprint(server, restored)).toEqual(
+        original[DATABASES[1]],
+      );
+      expect(await fingerprints(server, DATABASES)).toEqual(original);
+      await dropDatabase(server, restored);
+
+      await server.query(
+        DATABASES[1],
+        `INSERT INTO customers (id, name) VALUES (100001, 'written after the dump');`,
+      );
+      expect(await fingerprints(server, DATABASES)).not.toEqual(original);
+      const inPlace = await runContainer(
+        single.restoreJob({ restoreFile: report.file, sha256: report.sha256 }),
+        server,
+        { DUMP_DIR: pvc },
+      );
+      expect(explain(inPlace)).toMatch(/^exit 0/);
+      expect(await fingerprints(server, DATABASES)).toEqual(original);
+    });
+
+    it('refuses a dump whose sha256 is not the one recorded, changing nothing', async () => {
+      const single = containersFor([DATABASES[1]]);
+      const { report, storage: pvc } = await dumpOnce(single, dumpDir());
+      const result = await runContainer(
+        single.restoreJob({
+          restoreFile: report.file,
+          sha256: 'f'.repeat(64),
+          database: 'orders_restore_r2',
+        }),
+        server,
+        { DUMP_DIR: pvc },
+      );
+      expect(result.code).not.toBe(0);
+      expect(result.message).toEqual({
+        error: 'sha256 mismatch: the dump is not the one recorded',
+      });
+      expect(await databaseExists(server, 'orders_restore_r2')).toBe(false);
     });
 
     it('reports a failed dump as JSON and leaves no dump behind', async () => {

@@ -35,8 +35,9 @@
  * DUMP_DIR) goes to the termination log and stdout.
  *
  * Restore scripts take the same environment plus RESTORE_FILE (a `file` value
- * from a dump report) and optionally TARGET_DB_HOST / TARGET_DB_NAME to
- * restore into a scratch server or database (drills).
+ * from a dump report), optionally EXPECTED_SHA256 (the sha256 recorded when
+ * the dump was made) and TARGET_DB_HOST / TARGET_DB_NAME to restore into
+ * another server or a new database (restores to a new place, drills).
  */
 
 /** Shared prologue: strict mode, helpers, input validation, name splitting. */
@@ -198,6 +199,8 @@ FILE="$DUMP_DIR/$RESTORE_FILE"
 EXPECTED=$(cut -d ' ' -f 1 < "$FILE.sha256")
 ACTUAL=$(sha256sum "$FILE" | cut -d ' ' -f 1)
 [ "\${#EXPECTED}" -eq 64 ] && [ "$EXPECTED" = "$ACTUAL" ] || fail "sha256 mismatch: the dump is corrupt"
+# The sha256 the plugin recorded when the dump was made, when it asks for it.
+[ -z "\${EXPECTED_SHA256:-}" ] || [ "$EXPECTED_SHA256" = "$ACTUAL" ] || fail "sha256 mismatch: the dump is not the one recorded"
 case "$FILE" in *.gz) gzip -t "$FILE" || fail "the dump is not a valid gzip file" ;; esac
 BYTES=$(wc -c < "$FILE" | tr -d ' ')
 RESTORE_HOST="\${TARGET_DB_HOST:-$DB_HOST}"

@@ -52,8 +52,8 @@ function ProtectionIntentView(props: {
     if (!mayRestore.allowed) {
       return `You may not restore ${intent.entityRef} (backups.restore.create)`;
     }
-    if (layer !== 'velero') {
-      return `Restores of ${layer} restore points are not available in this version`;
+    if (layer === 'volume-snapshot') {
+      return 'Restores of volume snapshots are not available in this version';
     }
     if (running) return `Restore ${running.id} is running; one at a time`;
     return undefined;
@@ -123,6 +123,7 @@ function ProtectionIntentView(props: {
           entityRef={intent.entityRef}
           entityName={props.entity.name}
           namespace={intent.workload.namespace}
+          databases={intent.database?.databases}
           restorePoint={restoring}
           onStarted={restores.refresh}
         />

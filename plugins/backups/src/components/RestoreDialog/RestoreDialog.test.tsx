@@ -224,6 +224,50 @@ describe('restoring from the Backups tab', () => {
     );
   });
 
+  it('restores a dump into a new database, without a namespace, its sha256 checked', async () => {
+    const dump = restorePoint('database', {
+      id: 'dump-20261202T100000Z.pgdump',
+      sha256: 'a'.repeat(64),
+      file: 'default/component/orders/dump-20261202T100000Z.pgdump',
+    });
+    const { requests } = serve({
+      restorePoints: { body: restorePointList([POINT, dump]) },
+      createRestore: {
+        status: 202,
+        body: {
+          id: 'abcd1234',
+          restore: restoreRecord({ layer: 'database' }),
+        },
+      },
+    });
+    await renderTab({});
+    fireEvent.click(
+      await screen.findByRole('button', { name: `Restore from ${dump.id}` }),
+    );
+    const dialog = await screen.findByRole('dialog', {
+      name: `Restore database dumps from ${dump.id}`,
+    });
+    expect(
+      within(dialog).queryByRole('textbox', { name: 'New namespace' }),
+    ).not.toBeInTheDocument();
+    const summary = within(dialog).getByRole('list', {
+      name: 'What will happen',
+    });
+    expect(summary).toHaveTextContent(
+      `The dump ${dump.id} is loaded into a new database orders_restore_<id> on the component's server`,
+    );
+    expect(summary).toHaveTextContent('Its sha256 is checked');
+    fireEvent.click(within(dialog).getByRole('button', { name: 'Restore' }));
+    await waitFor(() =>
+      expect(requests.filter(r => r.method === 'POST')[0]?.body).toEqual({
+        layer: 'database',
+        restorePoint: dump.id,
+        cluster: 'prod-eu',
+        target: { mode: 'namespace' },
+      }),
+    );
+  });
+
   it("keeps the dialog open with the backend's reason when it refuses", async () => {
     serve({
       createRestore: {

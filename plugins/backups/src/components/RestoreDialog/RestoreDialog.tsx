@@ -6,6 +6,7 @@ import {
   RestoreMode,
   RestorePoint,
   RestoreRecord,
+  RestoreRequest,
 } from '@backups-for-backstage/plugin-backups-common';
 import Button from '@material-ui/core/Button';
 import Checkbox from '@material-ui/core/Checkbox';
@@ -49,6 +50,8 @@ export interface RestoreDialogProps {
   entityName: string;
   /** The component's namespace in the cluster (the source). */
   namespace: string;
+  /** Database layer: the databases its dumps hold (empty: every one of the server). */
+  databases?: string[];
   restorePoint: RestorePoint;
   /** Called once the backend started the restore. */
   onStarted?(restore: RestoreRecord): void;
@@ -81,11 +84,28 @@ export function RestoreDialog(props: RestoreDialogProps) {
   const [starting, setStarting] = useState(false);
   const [error, setError] = useState<string>();
 
+  const isDatabase = point.layer === 'database';
+  const databases = props.databases ?? [];
+  const databaseName = databases.join(', ') || 'every database of the server';
+  const newDatabasePossible = databases.length === 1;
   const namespaceError =
-    mode === 'namespace' ? namespaceProblem(namespace, source) : undefined;
+    mode === 'namespace' && !isDatabase
+      ? namespaceProblem(namespace, source)
+      : undefined;
   const confirmed = mode !== 'in-place' || confirm === props.entityName;
-  const canStart = !starting && !namespaceError && confirmed;
+  const canStart =
+    !starting &&
+    !namespaceError &&
+    confirmed &&
+    (!isDatabase || mode === 'in-place' || newDatabasePossible);
   const titleId = `restore-dialog-title-${point.id}`;
+
+  function targetOf(): RestoreRequest['target'] {
+    if (isDatabase) return { mode };
+    return mode === 'namespace'
+      ? { mode, namespace }
+      : { mode, existingResourcePolicy: update ? 'update' : 'none' };
+  }
 
   async function start() {
     setStarting(true);
@@ -95,10 +115,7 @@ export function RestoreDialog(props: RestoreDialogProps) {
         layer: point.layer,
         restorePoint: point.id,
         cluster: point.cluster,
-        target:
-          mode === 'namespace'
-            ? { mode, namespace }
-            : { mode, existingResourcePolicy: update ? 'update' : 'none' },
+        target: targetOf(),
         ...(mode === 'in-place' ? { confirm } : {}),
         ...(reason.trim() ? { reason: reason.trim() } : {}),
       });
@@ -111,7 +128,20 @@ export function RestoreDialog(props: RestoreDialogProps) {
     }
   }
 
-  const summary =
+  const databaseSummary =
+    mode === 'namespace'
+      ? [
+          newDatabasePossible
+            ? `The dump ${point.id} is loaded into a new database ${databases[0]}_restore_<id> on the component's server, in cluster ${point.cluster}.`
+            : `A dump of ${databaseName} can only be restored in place.`,
+          `Its sha256 is checked against the one recorded when it was made before anything is loaded.`,
+          `The component's own database ${databaseName} is not changed.`,
+        ]
+      : [
+          `The dump ${point.id} is loaded into ${databaseName}, in place, in cluster ${point.cluster}: what was written since the dump is replaced.`,
+          `Its sha256 is checked against the one recorded when it was made before anything is loaded.`,
+        ];
+  const veleroSummary =
     mode === 'namespace'
       ? [
           `Create the namespace ${namespace} in cluster ${point.cluster}, labelled as a restore copy.`,
@@ -125,6 +155,7 @@ export function RestoreDialog(props: RestoreDialogProps) {
             : 'Objects missing from it are created; objects that exist are left as they are.',
           'Nothing is deleted.',
         ];
+  const summary = isDatabase ? databaseSummary : veleroSummary;
 
   return (
     <Dialog
@@ -146,13 +177,21 @@ export function RestoreDialog(props: RestoreDialogProps) {
           <FormControlLabel
             value="namespace"
             control={<Radio />}
-            label="To a new namespace (nothing that exists is touched)"
+            label={
+              isDatabase
+                ? 'Into a new database on the same server (nothing that exists is touched)'
+                : 'To a new namespace (nothing that exists is touched)'
+            }
           />
           <FormControlLabel
             value="in-place"
             control={<Radio />}
             disabled={!inPlaceAllowed.allowed}
-            label={`In place, into ${source}`}
+            label={
+              isDatabase
+                ? `In place, into ${databaseName}`
+                : `In place, into ${source}`
+            }
           />
         </RadioGroup>
         {!inPlaceAllowed.loading && !inPlaceAllowed.allowed ? (
@@ -161,7 +200,7 @@ export function RestoreDialog(props: RestoreDialogProps) {
             have for {props.entityRef}.
           </FormHelperText>
         ) : null}
-        {mode === 'namespace' ? (
+        {mode === 'namespace' && !isDatabase ? (
           <TextField
             id={`${titleId}-namespace`}
             label="New namespace"
@@ -172,30 +211,31 @@ export function RestoreDialog(props: RestoreDialogProps) {
             fullWidth
             margin="normal"
           />
-        ) : (
-          <>
-            <FormControlLabel
-              control={
-                <Checkbox
-                  checked={update}
-                  onChange={event => setUpdate(event.target.checked)}
-                />
-              }
-              label="Update objects that exist from the backup (existingResourcePolicy: update)"
-            />
-            <TextField
-              id={`${titleId}-confirm`}
-              label={`Type ${props.entityName} to confirm`}
-              value={confirm}
-              onChange={event => setConfirm(event.target.value)}
-              error={confirm !== '' && !confirmed}
-              helperText="A restore in place changes the running component."
-              fullWidth
-              margin="normal"
-              inputProps={{ 'aria-describedby': `${titleId}-summary` }}
-            />
-          </>
-        )}
+        ) : null}
+        {mode === 'in-place' && !isDatabase ? (
+          <FormControlLabel
+            control={
+              <Checkbox
+                checked={update}
+                onChange={event => setUpdate(event.target.checked)}
+              />
+            }
+            label="Update objects that exist from the backup (existingResourcePolicy: update)"
+          />
+        ) : null}
+        {mode === 'in-place' ? (
+          <TextField
+            id={`${titleId}-confirm`}
+            label={`Type ${props.entityName} to confirm`}
+            value={confirm}
+            onChange={event => setConfirm(event.target.value)}
+            error={confirm !== '' && !confirmed}
+            helperText="A restore in place changes the running component."
+            fullWidth
+            margin="normal"
+            inputProps={{ 'aria-describedby': `${titleId}-summary` }}
+          />
+        ) : null}
         <TextField
           id={`${titleId}-reason`}
           label="Why (for the history and the audit log)"

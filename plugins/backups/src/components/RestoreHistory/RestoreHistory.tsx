@@ -30,6 +30,11 @@ function StateChip(props: { state: RestoreRecord['state'] }) {
 }
 
 function target(restore: RestoreRecord): string {
+  if (restore.layer === 'database') {
+    return restore.target.mode === 'in-place'
+      ? `in place, database ${restore.target.database}`
+      : `new database ${restore.target.database}`;
+  }
   return restore.target.mode === 'in-place'
     ? `in place, ${restore.target.namespace}`
     : `new namespace ${restore.target.namespace}`;

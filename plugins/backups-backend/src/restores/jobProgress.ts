@@ -1,0 +1,74 @@
+import { RestoreRecord } from '@backups-for-backstage/plugin-backups-common';
+import * as k8s from '@kubernetes/client-node';
+import { CachedJob } from '../cluster/watch/projections';
+
+/**
+ * A database restore's record advanced to what its Job says now (and what
+ * its pod reported, when it failed); the same record when nothing changed.
+ */
+export function advanceDatabaseRestore(
+  record: RestoreRecord,
+  job: CachedJob | undefined,
+  podError: string | undefined,
+  now: Date,
+): RestoreRecord {
+  if (record.state !== 'running' || !job || job.outcome === 'running') {
+    return record;
+  }
+  const at = job.completedAt ?? now.toISOString();
+  const { database } = record.target;
+  if (job.outcome === 'succeeded') {
+    return {
+      ...record,
+      state: 'completed',
+      finishedAt: at,
+      steps: record.steps.map(step => ({
+        ...step,
+        state: 'succeeded',
+        finishedAt: step.finishedAt ?? at,
+      })),
+      outcome:
+        record.target.mode === 'in-place'
+          ? `Loaded the dump ${record.restorePoint.id} into ${database} in place, after checking its sha256.`
+          : `Loaded the dump ${record.restorePoint.id} into the new database ${database} on the component's server, after checking its sha256; the component's own database was not touched.`,
+    };
+  }
+  // A Job's own failure says little (BackoffLimitExceeded); its pod says why,
+  // and reports before the Job controller marks the Job failed.
+  const why = `The restore Job ${job.name} failed: ${
+    podError ?? job.failureMessage ?? 'see its pod log'
+  }`;
+  return {
+    ...record,
+    state: 'failed',
+    finishedAt: at,
+    steps: record.steps.map(step =>
+      step.state === 'running'
+        ? { ...step, state: 'failed', finishedAt: at, message: `${why}.` }
+        : step,
+    ),
+    outcome: `${why}.`,
+  };
+}
+
+/** The `error` a finished pod wrote to its termination log, if any. */
+export function terminationError(
+  pod: k8s.KubernetesObject,
+): string | undefined {
+  const status = (pod as k8s.V1Pod).status;
+  const statuses = [
+    ...(status?.initContainerStatuses ?? []),
+    ...(status?.containerStatuses ?? []),
+  ];
+  for (const container of statuses) {
+    const message = container.state?.terminated?.message;
+    if (!message) continue;
+    try {
+      const parsed = JSON.parse(message);
+      if (typeof parsed?.error === 'string') return parsed.error;
+    } catch {
+      // Not a report of ours.
+    }
+  }
+  return undefined;
+}
