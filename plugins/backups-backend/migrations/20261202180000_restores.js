@@ -17,6 +17,11 @@ exports.up = async function up(knex) {
     table.timestamp('requested_at', { useTz: true }).notNullable();
     table.timestamp('updated_at', { useTz: true }).notNullable();
     table.text('record').notNullable().comment('The RestoreRecord as JSON');
+    table
+      .integer('revision')
+      .notNullable()
+      .defaultTo(0)
+      .comment('Counts updates, so that a stale one is refused');
     table.index(['entity_ref', 'requested_at']);
   });
   await knex.schema.createTable('backups_running_operations', table => {

@@ -77,10 +77,26 @@ describe('RestoreStore', () => {
           r => r.id,
         ),
       ).toEqual(['dddd0004', winner]);
-      expect((await one.listRunning()).map(r => r.id).sort()).toEqual([
+      const running = await one.listRunning();
+      expect(running.map(r => r.record.id).sort()).toEqual([
         'cccc0003',
         'dddd0004',
       ]);
+      // A replica that read a record before another saved it cannot write it back.
+      const [read] = running.filter(r => r.record.id === 'dddd0004');
+      expect(
+        await two.update(
+          { ...read.record, outcome: 'first' },
+          { revision: read.revision },
+        ),
+      ).toBe(true);
+      expect(
+        await one.update(
+          { ...read.record, outcome: 'stale' },
+          { revision: read.revision },
+        ),
+      ).toBe(false);
+      expect((await one.get('dddd0004'))?.outcome).toBe('first');
       expect(await one.get('nope')).toBeUndefined();
     },
   );

@@ -14,6 +14,7 @@ interface RestoreRow {
   requested_at: Date | string;
   updated_at: Date | string;
   record: string;
+  revision: number;
 }
 
 interface RunningRow {
@@ -67,21 +68,36 @@ export class RestoreStore {
     }
   }
 
-  /** Saves a restore's progress; when it has ended, frees its entity. */
-  async update(record: RestoreRecord): Promise<void> {
-    await this.db.transaction(async tx => {
-      await tx<RestoreRow>(RESTORES)
+  /**
+   * Saves a restore's progress; when it has ended, frees its entity. With
+   * `revision` (as `listRunning` gave it), only if nobody saved it since:
+   * false when someone did (another replica), and nothing is written.
+   */
+  async update(
+    record: RestoreRecord,
+    options: { revision?: number } = {},
+  ): Promise<boolean> {
+    return this.db.transaction(async tx => {
+      const updated = await tx<RestoreRow>(RESTORES)
         .where({ id: record.id })
+        .modify(query => {
+          if (options.revision !== undefined) {
+            query.where({ revision: options.revision });
+          }
+        })
         .update({
           state: record.state,
           updated_at: new Date(),
           record: JSON.stringify(record),
+          revision: tx.raw('revision + 1') as unknown as number,
         });
+      if (updated === 0) return false;
       if (record.state !== 'running') {
         await tx<RunningRow>(RUNNING)
           .where({ entity_ref: record.entityRef, operation_id: record.id })
           .delete();
       }
+      return true;
     });
   }
 
@@ -101,12 +117,17 @@ export class RestoreStore {
     return rows.map(row => JSON.parse(row.record));
   }
 
-  /** Every restore that has not ended (to follow them after a restart). */
-  async listRunning(): Promise<RestoreRecord[]> {
+  /** Every restore that has not ended, with its revision (see update). */
+  async listRunning(): Promise<
+    Array<{ record: RestoreRecord; revision: number }>
+  > {
     const rows = await this.db<RestoreRow>(RESTORES).where({
       state: 'running',
     });
-    return rows.map(row => JSON.parse(row.record));
+    return rows.map(row => ({
+      record: JSON.parse(row.record),
+      revision: Number(row.revision),
+    }));
   }
 
   async running(entityRef: string): Promise<RunningOperation | undefined> {
@@ -131,5 +152,6 @@ function toRow(record: RestoreRecord): RestoreRow {
     requested_at: new Date(record.requestedAt),
     updated_at: new Date(),
     record: JSON.stringify(record),
+    revision: 0,
   };
 }

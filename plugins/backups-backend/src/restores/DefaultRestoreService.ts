@@ -54,6 +54,8 @@ const POD_REPORT_WAIT_MS = 3000;
  */
 export class DefaultRestoreService implements RestoreService {
   private readonly now: () => Date;
+  /** Saves and follows, one after the other (see follow). */
+  private queue: Promise<void> = Promise.resolve();
   /** Restore pods' own reports of why they failed, by restore id. */
   private readonly podErrors = new Map<string, string>();
   /** When a restore's Job was first seen failed without its pod's report. */
@@ -363,14 +365,16 @@ export class DefaultRestoreService implements RestoreService {
             : step,
         ),
       };
-      await this.save(current);
+      const failed = current;
+      await this.serially(() => this.save(failed));
       const code = statusCode(error);
       if (code === undefined || code >= 500) {
         throw new ServiceUnavailableError(`${message}; nothing was restored`);
       }
       throw new InputError(`${message}; nothing was restored`);
     }
-    await this.save(current);
+    const applied = current;
+    await this.serially(() => this.save(applied));
     // What the restore runs may have moved on before the record was saved.
     await this.follow(record.cluster);
     return (await this.options.store.get(record.id)) ?? current;
@@ -391,13 +395,30 @@ export class DefaultRestoreService implements RestoreService {
     };
   }
 
-  /** Advances every running restore of a cluster to what its objects say now. */
-  private async follow(clusterName: string): Promise<void> {
+  /**
+   * Advances every running restore of a cluster to what its objects say now.
+   * One at a time in this backend (watch events come in bursts), and only
+   * over a record nobody saved since it was read (another replica).
+   */
+  private follow(clusterName: string): Promise<void> {
+    return this.serially(() => this.followNow(clusterName));
+  }
+
+  private serially<T>(run: () => Promise<T>): Promise<T> {
+    const result = this.queue.then(run);
+    this.queue = result.then(
+      () => undefined,
+      () => undefined,
+    );
+    return result;
+  }
+
+  private async followNow(clusterName: string): Promise<void> {
     const caches = this.options.watchers.caches(clusterName);
     if (!caches) return;
     try {
       const running = await this.options.store.listRunning();
-      for (const record of running) {
+      for (const { record, revision } of running) {
         if (record.cluster !== clusterName) continue;
         const job =
           record.layer === 'database'
@@ -417,7 +438,7 @@ export class DefaultRestoreService implements RestoreService {
                 caches.restores?.lookup('restore', record.id)[0],
                 this.now(),
               );
-        if (next !== record) await this.save(next);
+        if (next !== record) await this.save(next, { revision });
       }
     } catch (error) {
       this.options.logger.warn(
@@ -463,8 +484,12 @@ export class DefaultRestoreService implements RestoreService {
     }
   }
 
-  private async save(record: RestoreRecord): Promise<void> {
-    await this.options.store.update(record);
+  private async save(
+    record: RestoreRecord,
+    options: { revision?: number } = {},
+  ): Promise<void> {
+    const saved = await this.options.store.update(record, options);
+    if (!saved) return;
     await this.options.signals
       ?.publish({
         recipients: { type: 'broadcast' },
