@@ -122,6 +122,15 @@ export interface Config {
       image?: string;
     };
 
+    /** Restores. */
+    restores?: {
+      /**
+       * A PVC restored from a volume snapshot that has not bound by then fails
+       * its restore (the objects are left for inspection). Default 10 minutes.
+       */
+      bindTimeout?: HumanDuration | string;
+    };
+
     /** Disaster-recovery drills. */
     drills?: {
       /** How many drills may run at once. Default 2. */

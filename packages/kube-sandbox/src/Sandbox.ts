@@ -76,6 +76,7 @@ function noControllers(): SandboxControllers {
   return {
     failNextBackups: off,
     setBackupStorageLocationAvailable: off,
+    setVolumeProvisioningAvailable: off,
     setJobOutcome: off,
     stop: () => undefined,
   };

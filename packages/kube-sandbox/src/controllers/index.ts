@@ -53,6 +53,12 @@ export interface SandboxControllers {
     name: string,
     available: boolean,
   ): void;
+  /**
+   * Makes volume provisioning available or not: while it is not, new
+   * PersistentVolumeClaims stay Pending (as with a CSI provisioner that is
+   * down); when it is back, they bind.
+   */
+  setVolumeProvisioningAvailable(available: boolean): void;
   /** Replaces how Jobs end from now on. */
   setJobOutcome(outcome: (job: KubeObject) => JobOutcome): void;
   stop(): void;
@@ -87,6 +93,7 @@ export function startControllers(
     concurrentBackups: options.concurrentBackups ?? 1,
     defaultBackupTtlMs: options.defaultBackupTtlMs ?? 720 * 3_600_000,
   });
+  const claims = persistentVolumeClaimController(rt);
   const controllers: Controller[] = [
     podController(rt, { podReadyAfterMs: options.podReadyAfterMs ?? 2_000 }),
     deploymentController(rt),
@@ -96,7 +103,7 @@ export function startControllers(
       jobOutcome: job => jobOutcome(job),
     }),
     cronJobController(rt),
-    persistentVolumeClaimController(rt),
+    claims,
     volumeSnapshotController(rt, {
       snapshotReadyAfterMs: options.snapshotReadyAfterMs ?? 5_000,
     }),
@@ -123,6 +130,9 @@ export function startControllers(
     },
     setBackupStorageLocationAvailable(namespace, name, available) {
       velero.setBackupStorageLocationAvailable(namespace, name, available);
+    },
+    setVolumeProvisioningAvailable(available) {
+      claims.setProvisioningAvailable(available);
     },
     setJobOutcome(outcome) {
       jobOutcome = outcome;

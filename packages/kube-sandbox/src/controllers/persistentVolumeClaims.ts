@@ -38,13 +38,16 @@ export function isClaimBound(pvc: KubeObject | undefined): boolean {
  * provisioned and Bound at once (`spec.volumeName: pvc-<uid>`, capacity = the
  * request). A claim whose data source is a VolumeSnapshot stays Pending until
  * that snapshot exists and is readyToUse; one cloned from another claim waits
- * for that claim to be Bound.
+ * for that claim to be Bound. While provisioning is unavailable (a CSI
+ * provisioner that is down or out of capacity), new claims stay Pending.
  */
 export function persistentVolumeClaimController(
   rt: ControllerRuntime,
-): Controller {
+): Controller & { setProvisioningAvailable(available: boolean): void } {
   const claims = rt.kind('v1', 'PersistentVolumeClaim')!;
   const snapshots = rt.kind(`${SNAPSHOT_GROUP}/v1`, 'VolumeSnapshot');
+
+  let provisioning = true;
 
   const enqueue = (namespace: string, name: string) =>
     rt.enqueue(`pvc/${namespace}/${name}`, () => reconcile(namespace, name));
@@ -68,7 +71,7 @@ export function persistentVolumeClaimController(
     const pvc = rt.store.get(claims, namespace, name);
     if (!pvc || pvc.metadata.deletionTimestamp || isClaimBound(pvc)) return;
     const spec = (pvc.spec ?? {}) as Fields;
-    if (!sourceReady(pvc)) {
+    if (!provisioning || !sourceReady(pvc)) {
       if ((pvc.status as Fields | undefined)?.phase !== 'Pending') {
         rt.writeStatus(claims, pvc, {
           ...((pvc.status as Fields) ?? {}),
@@ -99,7 +102,19 @@ export function persistentVolumeClaimController(
     });
   }
 
+  function resync() {
+    for (const pvc of rt.store.objects(claims)) {
+      rt.enqueue(`pvc/${keyOf(pvc)}`, () =>
+        reconcile(pvc.metadata.namespace!, pvc.metadata.name!),
+      );
+    }
+  }
+
   return {
+    setProvisioningAvailable(available: boolean) {
+      provisioning = available;
+      if (available) resync();
+    },
     onEvent(event: StoreEvent) {
       if (sameResource(claims, event.resource)) {
         const pvc = event.object;
@@ -141,12 +156,6 @@ export function persistentVolumeClaimController(
         }
       }
     },
-    resync() {
-      for (const pvc of rt.store.objects(claims)) {
-        rt.enqueue(`pvc/${keyOf(pvc)}`, () =>
-          reconcile(pvc.metadata.namespace!, pvc.metadata.name!),
-        );
-      }
-    },
+    resync,
   };
 }

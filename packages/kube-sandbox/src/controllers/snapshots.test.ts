@@ -268,6 +268,98 @@ describe('snapshot controllers', () => {
       expect(content(contentName)).toBeUndefined();
     });
 
+    it('restores into another namespace through a pre-provisioned copy of the content, which Retain keeps', () => {
+      cluster.apply(snapshot('snap-1', 'orders-data'));
+      cluster.advance(5_000);
+      const origin = content(
+        status(get('snap-1')).boundVolumeSnapshotContentName,
+      )!;
+      const handle = status(origin).snapshotHandle;
+      cluster.apply({
+        apiVersion: S,
+        kind: 'VolumeSnapshotContent',
+        metadata: { name: 'copy-content' },
+        spec: {
+          source: { snapshotHandle: handle },
+          deletionPolicy: 'Retain',
+          driver: 'hostpath.csi.k8s.io',
+          volumeSnapshotRef: { namespace: 'copy', name: 'copy' },
+        },
+      });
+      cluster.apply({
+        apiVersion: S,
+        kind: 'VolumeSnapshot',
+        metadata: { name: 'copy', namespace: 'copy' },
+        spec: { source: { volumeSnapshotContentName: 'copy-content' } },
+      });
+      const copy = () => cluster.get(S, 'VolumeSnapshot', 'copy', 'copy');
+      expect(status(copy())).toMatchObject({
+        boundVolumeSnapshotContentName: 'copy-content',
+        readyToUse: true,
+        restoreSize: '10Gi',
+      });
+      expect(status(content('copy-content'))).toMatchObject({
+        snapshotHandle: handle,
+        readyToUse: true,
+      });
+      cluster.apply({
+        ...claim('restored', {
+          dataSource: {
+            apiGroup: 'snapshot.storage.k8s.io',
+            kind: 'VolumeSnapshot',
+            name: 'copy',
+          },
+        }),
+        metadata: { name: 'restored', namespace: 'copy' },
+      });
+      expect(
+        status(cluster.get('v1', 'PersistentVolumeClaim', 'copy', 'restored'))
+          .phase,
+      ).toBe('Bound');
+      cluster.remove(copy()!);
+      expect(copy()).toBeUndefined();
+      expect(content('copy-content')).toBeDefined();
+      expect(content(origin.metadata.name!)).toBeDefined();
+    });
+
+    it('reports a pre-provisioned content whose snapshot handle the driver does not know', () => {
+      cluster.apply({
+        apiVersion: S,
+        kind: 'VolumeSnapshotContent',
+        metadata: { name: 'stray' },
+        spec: {
+          source: { snapshotHandle: 'snapshot-unknown' },
+          deletionPolicy: 'Retain',
+          driver: 'hostpath.csi.k8s.io',
+          volumeSnapshotRef: { namespace: 'orders', name: 'stray' },
+        },
+      });
+      cluster.apply({
+        apiVersion: S,
+        kind: 'VolumeSnapshot',
+        metadata: { name: 'stray', namespace: 'orders' },
+        spec: { source: { volumeSnapshotContentName: 'stray' } },
+      });
+      expect(status(get('stray'))).toMatchObject({
+        readyToUse: false,
+        error: {
+          message: expect.stringContaining('snapshot-unknown not found'),
+        },
+      });
+    });
+
+    it('leaves new claims Pending while volume provisioning is unavailable', () => {
+      cluster.controllers.setVolumeProvisioningAvailable(false);
+      cluster.apply(claim('waiting'));
+      const phase = () =>
+        status(cluster.get('v1', 'PersistentVolumeClaim', 'orders', 'waiting'))
+          .phase;
+      cluster.advance(HOUR);
+      expect(phase()).toBe('Pending');
+      cluster.controllers.setVolumeProvisioningAvailable(true);
+      expect(phase()).toBe('Bound');
+    });
+
     it('leaves a PVC from a snapshot that does not exist Pending until it is ready', () => {
       cluster.apply(
         claim('from-nothing', {

@@ -378,7 +378,11 @@ function snapshotController(
       return;
     }
     if (preProvisioned && !status.boundVolumeSnapshotContentName) {
-      const contentStatus = (content.status ?? {}) as Fields;
+      const contentStatus = describePreProvisioned(content);
+      if (contentStatus.error) {
+        reportError(snapshot, contentStatus.error.message, true);
+        return;
+      }
       const bound = withFinalizers(snapshot, [BOUND_FINALIZER]);
       const next: Fields = {
         ...status,
@@ -398,6 +402,44 @@ function snapshotController(
       return;
     }
     scheduleReady(snapshot, content);
+  }
+
+  /**
+   * What the CSI sidecar learns of a pre-provisioned content from the driver
+   * (ListSnapshots by its snapshotHandle): the storage snapshot a dynamically
+   * provisioned content of this sandbox holds under that handle, written to
+   * the content's status once; an error when no such snapshot exists.
+   */
+  function describePreProvisioned(content: KubeObject): Fields {
+    const current = (content.status ?? {}) as Fields;
+    const handle: string | undefined = (content.spec as Fields).source
+      ?.snapshotHandle;
+    if (!handle || current.snapshotHandle) return current;
+    const origin = rt.store
+      .objects(contents)
+      .find(
+        other =>
+          other.metadata.name !== content.metadata.name &&
+          (other.status as Fields | undefined)?.snapshotHandle === handle,
+      );
+    if (!origin) {
+      return {
+        error: {
+          message: `Failed to check and update snapshot content: failed to list snapshot for content ${content.metadata.name}: "rpc error: code = NotFound desc = snapshot ${handle} not found"`,
+        },
+      };
+    }
+    const originStatus = (origin.status ?? {}) as Fields;
+    const next: Fields = {
+      snapshotHandle: handle,
+      creationTime: originStatus.creationTime,
+      readyToUse: originStatus.readyToUse === true,
+      ...(typeof originStatus.restoreSize === 'number'
+        ? { restoreSize: originStatus.restoreSize }
+        : {}),
+    };
+    rt.writeStatus(contents, content, next);
+    return next;
   }
 
   function enqueueWhere(

@@ -67,6 +67,14 @@ export interface StatusWorld {
   reconcile(): Promise<void>;
   /** Advances every sandbox's clock. */
   advance(ms: number): void;
+  /** An object as the sandbox of cluster `a` (or the one named) holds it. */
+  stored(
+    apiVersion: string,
+    kind: string,
+    namespace: string | undefined,
+    name: string,
+    cluster?: string,
+  ): any;
   stop(): Promise<void>;
 }
 
@@ -163,6 +171,7 @@ export async function startStatusWorld(options: {
     }),
     logger: mockServices.logger.mock(),
     now,
+    sweepIntervalMs: 100,
   });
   watchers.start();
   const reconciler = new Reconciler({ config, connections });
@@ -195,12 +204,21 @@ export async function startStatusWorld(options: {
         await reconciler.reconcileEntity({ entity, snapshot });
       }
     },
+    stored(apiVersion, kind, namespace, name, cluster = 'a') {
+      const sandbox = clusters.sandboxes[cluster];
+      return sandbox.store.get(
+        sandbox.registry.findKind(apiVersion, kind)!,
+        namespace,
+        name,
+      );
+    },
     advance(ms) {
       for (const sandbox of Object.values(clusters.sandboxes)) {
         sandbox.clock.advance(ms);
       }
     },
     async stop() {
+      restores.stop();
       watchers.stop();
       await clusters.stop();
     },

@@ -41,7 +41,21 @@ describe('readBackupsConfig', () => {
         concurrency: 4,
       },
       status: { failingAfter: 3 },
+      restores: { bindTimeoutMs: 600_000 },
     });
+  });
+
+  it('reads restores.bindTimeout and refuses one that is not a positive duration', () => {
+    expect(
+      readBackupsConfig(
+        new ConfigReader({ backups: { restores: { bindTimeout: '2m' } } }),
+      ).restores,
+    ).toEqual({ bindTimeoutMs: 120_000 });
+    expect(() =>
+      readBackupsConfig(
+        new ConfigReader({ backups: { restores: { bindTimeout: 'soon' } } }),
+      ),
+    ).toThrow(/backups\.restores\.bindTimeout: .*Allowed: a duration such as/);
   });
 
   it('reads status.failingAfter and refuses one below 1', () => {

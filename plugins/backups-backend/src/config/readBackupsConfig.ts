@@ -65,7 +65,21 @@ export interface BackupsConfig {
   };
   reconcile: ReconcileConfig;
   status: StatusConfig;
+  restores: RestoresConfig;
 }
+
+/**
+ * How restores are followed.
+ *
+ * @public
+ */
+export interface RestoresConfig {
+  /** A PVC restored from a snapshot that has not bound by then fails the restore. */
+  bindTimeoutMs: number;
+}
+
+/** Restore settings used when `backups.restores` leaves them out. */
+export const RESTORES_DEFAULTS: RestoresConfig = { bindTimeoutMs: 600_000 };
 
 /**
  * How backups are judged.
@@ -172,6 +186,15 @@ export function readBackupsConfig(config: Config): BackupsConfig {
     );
   }
 
+  const restores = {
+    bindTimeoutMs: readPositiveDuration(
+      config,
+      'backups.restores.bindTimeout',
+      RESTORES_DEFAULTS.bindTimeoutMs,
+      problems,
+    ),
+  };
+
   if (problems.length > 0) {
     throw new Error(
       `Invalid backups configuration:\n- ${problems.join('\n- ')}`,
@@ -185,7 +208,34 @@ export function readBackupsConfig(config: Config): BackupsConfig {
     volumeSnapshots,
     reconcile,
     status: { failingAfter },
+    restores,
   };
+}
+
+/** A duration setting in milliseconds, or its default; a problem when it is not a positive duration. */
+function readPositiveDuration(
+  config: Config,
+  key: string,
+  defaultMs: number,
+  problems: string[],
+): number {
+  if (!config.has(key)) return defaultMs;
+  try {
+    const ms = Duration.fromObject(
+      readDurationFromConfig(config, { key }),
+    ).toMillis();
+    if (ms > 0) return ms;
+    problems.push(
+      `${key}: must be longer than 0. Allowed: a duration such as { minutes: 10 }, "10m" or "PT10M".`,
+    );
+  } catch (error) {
+    problems.push(
+      `${key}: ${
+        (error as Error).message
+      }. Allowed: a duration such as { minutes: 10 }, "10m" or "PT10M".`,
+    );
+  }
+  return defaultMs;
 }
 
 function readReconcile(config: Config, problems: string[]): ReconcileConfig {

@@ -217,12 +217,16 @@ export class DefaultOnDemandBackupService implements OnDemandBackupService {
       return [jobFromCronJob(await this.readRunner(caches, runner))];
     }
     const entityKey = entityLabelKey(parseEntityRef(intent.entityRef));
+    const workloadNamespace = intent.workload.namespace;
+    // A restore's copy in another namespace is not a snapshot in progress.
     const pending = (caches.snapshots?.lookup('entity', entityKey) ?? []).find(
-      snapshot => !snapshot.readyToUse && !snapshot.error,
+      snapshot =>
+        snapshot.namespace === workloadNamespace &&
+        !snapshot.readyToUse &&
+        !snapshot.error,
     );
     if (pending) throw running(`VolumeSnapshot ${pending.name}`);
     const snapshotIntent = intent.volumeSnapshot!;
-    const workloadNamespace = intent.workload.namespace;
     const claims = selectedClaims(
       snapshotIntent,
       workloadNamespace,

@@ -42,18 +42,7 @@ describe('Back up now, against a sandbox cluster', () => {
 
   const backUp = (layer: BackupLayer) =>
     world.onDemand.createBackup({ entityRef, credentials, layer });
-  const sandbox = () => world.clusters.sandboxes.a;
-  const stored = (
-    apiVersion: string,
-    kind: string,
-    namespace: string,
-    name: string,
-  ) =>
-    sandbox().store.get(
-      sandbox().registry.findKind(apiVersion, kind)!,
-      namespace,
-      name,
-    );
+  const stored: StatusWorld['stored'] = (...args) => world.stored(...args);
   const onDemandPoints = async (layer: BackupLayer) =>
     (
       await world.status.getRestorePoints({ entityRef, credentials, layer })

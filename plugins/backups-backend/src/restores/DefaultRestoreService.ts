@@ -19,6 +19,7 @@ import {
   RestoreRecord,
   RestoreRequest,
   restoreSignalChannel,
+  RestoreStep,
 } from '@backups-for-backstage/plugin-backups-common';
 import { SignalsService } from '@backstage/plugin-signals-node';
 import * as k8s from '@kubernetes/client-node';
@@ -41,8 +42,18 @@ import { RestoreService } from './RestoreService';
 import { advanceVeleroRestore } from './veleroProgress';
 import { advanceDatabaseRestore, terminationError } from './jobProgress';
 import { planRestoreJob } from '../plan/restores/planRestoreJob';
+import {
+  ClaimShape,
+  planVolumeRestore,
+  restoredClaimName,
+  SnapshotSource,
+} from '../plan/restores/planVolumeRestore';
+import { advanceVolumeRestore } from './volumeProgress';
+import { failRecord } from './endRecord';
 
 const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
+/** The watched kinds whose changes may advance a restore. */
+const FOLLOWED_KINDS = new Set(['restores', 'jobs', 'claims', 'snapshots']);
 /** How long a failed restore Job waits for its pod's report of why. */
 const POD_REPORT_WAIT_MS = 3000;
 
@@ -60,6 +71,9 @@ export class DefaultRestoreService implements RestoreService {
   private readonly podErrors = new Map<string, string>();
   /** When a restore's Job was first seen failed without its pod's report. */
   private readonly failedSince = new Map<string, number>();
+  /** Clusters whose follow is queued and not started yet (events come in bursts). */
+  private readonly queuedFollows = new Map<string, Promise<void>>();
+  private readonly sweep: NodeJS.Timeout;
 
   constructor(
     private readonly options: {
@@ -72,12 +86,23 @@ export class DefaultRestoreService implements RestoreService {
       logger: LoggerService;
       signals?: SignalsService;
       now?: () => Date;
+      /**
+       * How often running restores are looked at without a watch event (a
+       * PVC that never binds sends none). Default 15 seconds.
+       */
+      sweepIntervalMs?: number;
     },
   ) {
     this.now = options.now ?? (() => new Date());
     options.watchers.onChange((cluster, kind) => {
-      if (kind === 'restores' || kind === 'jobs') void this.follow(cluster);
+      if (FOLLOWED_KINDS.has(kind)) void this.follow(cluster);
     });
+    this.sweep = setInterval(() => {
+      for (const cluster of options.config.clusters) {
+        void this.follow(cluster.name);
+      }
+    }, options.sweepIntervalMs ?? 15_000);
+    this.sweep.unref();
     options.watchers.onPodChange((cluster, pod) =>
       this.notePodError(cluster, pod),
     );
@@ -100,11 +125,6 @@ export class DefaultRestoreService implements RestoreService {
         `layer: ${entityRef} has no ${
           request.layer
         } layer; its layers are ${ctx.intent.layers.join(', ')}`,
-      );
-    }
-    if (request.layer === 'volume-snapshot') {
-      throw new InputError(
-        `layer: restores of the volume-snapshot layer are not available in this version; the velero and database layers can be restored`,
       );
     }
     const { restorePoints } = await this.options.status.getRestorePoints({
@@ -147,31 +167,25 @@ export class DefaultRestoreService implements RestoreService {
       state: 'running' as const,
       created: [],
     };
-    const record: RestoreRecord =
-      request.layer === 'velero'
-        ? await this.veleroRecord({ base, ctx, request, now })
-        : this.databaseRecord({ base, ctx, request, point, now });
-    await this.options.store.begin(record);
-    return this.apply(record, this.objectsOf(record, ctx, point));
+    const prepare = { base, ctx, request, point, now };
+    let prepared: PreparedRestore;
+    if (request.layer === 'velero')
+      prepared = await this.veleroRestore(prepare);
+    else if (request.layer === 'database') {
+      prepared = this.databaseRestore(prepare);
+    } else prepared = await this.volumeRestore(prepare);
+    await this.options.store.begin(prepared.record);
+    return this.apply(prepared.record, prepared.objects);
   }
 
-  /** A Velero restore: to a new (empty, new) namespace, or in place. */
-  private async veleroRecord(options: {
-    base: Omit<RestoreRecord, 'target' | 'steps'>;
-    ctx: PlanContext;
-    request: RestoreRequest;
-    now: string;
-  }): Promise<RestoreRecord> {
-    const { base, ctx, request, now } = options;
-    const source = ctx.intent.workload.namespace;
+  /** A Velero restore: to a new namespace, or in place. */
+  private async veleroRestore(
+    options: PrepareOptions,
+  ): Promise<PreparedRestore> {
+    const { base, ctx, request, point, now } = options;
     const inPlace = request.target.mode === 'in-place';
-    const namespace = inPlace
-      ? source
-      : request.target.namespace ?? `${source}-restore-${base.id}`;
-    if (!inPlace) this.checkNewNamespace(ctx, namespace);
-    const caches = this.reachableCaches(ctx.cluster.name);
-    if (!inPlace) await this.requireEmpty(ctx, namespace, caches);
-    return {
+    const namespace = await this.targetNamespace(options);
+    const record: RestoreRecord = {
       ...base,
       target: {
         mode: request.target.mode,
@@ -184,16 +198,7 @@ export class DefaultRestoreService implements RestoreService {
           : {}),
       },
       steps: [
-        ...(inPlace
-          ? []
-          : [
-              {
-                name: 'namespace',
-                title: `Create the namespace ${namespace}, labelled ${MANAGED_OBJECT_LABELS.restore}=${base.id}`,
-                state: 'running' as const,
-                startedAt: now,
-              },
-            ]),
+        ...(inPlace ? [] : [namespaceStep(namespace, base.id, now)]),
         {
           name: 'velero-restore',
           title: `Velero restores the backup ${base.restorePoint.id} into ${namespace}`,
@@ -202,19 +207,214 @@ export class DefaultRestoreService implements RestoreService {
         },
       ],
     };
+    const label = MANAGED_OBJECT_LABELS.restore;
+    return {
+      record,
+      objects: [
+        ...this.namespaceObjects(record, ctx),
+        {
+          object: planVeleroRestore(ctx, {
+            id: record.id,
+            label,
+            backupName: point.id,
+            mode: record.target.mode,
+            namespace,
+            existingResourcePolicy: record.target.existingResourcePolicy,
+          }),
+        },
+      ],
+    };
+  }
+
+  /**
+   * A PVC `<pvc>-restore-<id>` from a VolumeSnapshot: in a new namespace
+   * (through a copy of the snapshot there), or in place beside the old PVC.
+   */
+  private async volumeRestore(
+    options: PrepareOptions,
+  ): Promise<PreparedRestore> {
+    const { base, ctx, request, point, now } = options;
+    const inPlace = request.target.mode === 'in-place';
+    const namespace = await this.targetNamespace(options);
+    const source = await this.readSnapshotSource(ctx, point, { inPlace });
+    const claim = restoredClaimName(source.claim.name, base.id);
+    const record: RestoreRecord = {
+      ...base,
+      target: {
+        mode: request.target.mode,
+        namespace,
+        claim,
+        sourceClaim: source.claim.name,
+      },
+      steps: [
+        ...(inPlace
+          ? []
+          : [
+              namespaceStep(namespace, base.id, now),
+              {
+                name: 'snapshot-copy',
+                title: `Make the snapshot ${point.id} available in ${namespace} (a VolumeSnapshotContent with deletionPolicy Retain naming the same storage snapshot, and a VolumeSnapshot bound to it)`,
+                state: 'pending' as const,
+              },
+            ]),
+        {
+          name: 'claim',
+          title: inPlace
+            ? `Create the PVC ${claim} beside ${source.claim.name} from the snapshot ${point.id} and wait until it is Bound`
+            : `Create the PVC ${claim} from the copy and wait until it is Bound`,
+          state: inPlace ? 'running' : 'pending',
+          ...(inPlace ? { startedAt: now } : {}),
+        },
+      ],
+    };
+    const planned = planVolumeRestore(ctx, {
+      id: record.id,
+      label: MANAGED_OBJECT_LABELS.restore,
+      mode: record.target.mode,
+      namespace,
+      snapshot: source.snapshot,
+      claim: source.claim,
+    });
+    return {
+      record,
+      objects: [
+        ...this.namespaceObjects(record, ctx),
+        ...planned.map(object => ({
+          object,
+          ...(object.kind === 'VolumeSnapshot'
+            ? { completes: 'snapshot-copy' }
+            : {}),
+        })),
+      ],
+    };
+  }
+
+  /** The target of a Velero or volume restore: the source namespace, or a new one checked. */
+  private async targetNamespace(options: PrepareOptions): Promise<string> {
+    const { base, ctx, request } = options;
+    const source = ctx.intent.workload.namespace;
+    if (request.target.mode === 'in-place') {
+      this.reachableCaches(ctx.cluster.name);
+      return source;
+    }
+    const namespace =
+      request.target.namespace ?? `${source}-restore-${base.id}`;
+    this.checkNewNamespace(ctx, namespace);
+    const caches = this.reachableCaches(ctx.cluster.name);
+    await this.requireEmpty(ctx, namespace, caches);
+    return namespace;
+  }
+
+  /** The namespace a restore to a new namespace creates first. */
+  private namespaceObjects(
+    record: RestoreRecord,
+    ctx: PlanContext,
+  ): PreparedRestore['objects'] {
+    if (record.target.mode !== 'namespace') return [];
+    return [
+      {
+        object: planRestoreNamespace(ctx, {
+          id: record.id,
+          label: MANAGED_OBJECT_LABELS.restore,
+          namespace: record.target.namespace,
+        }),
+        completes: 'namespace',
+      },
+    ];
+  }
+
+  /**
+   * The snapshot to restore from as the cluster holds it: its restore size
+   * and bound content (for a copy in another namespace), and the spec of the
+   * PVC it copies when that still exists (after a disaster it may not).
+   */
+  private async readSnapshotSource(
+    ctx: PlanContext,
+    point: RestorePoint,
+    options: { inPlace: boolean },
+  ): Promise<{ snapshot: SnapshotSource; claim: ClaimShape }> {
+    const cluster = this.clusterConfig(ctx.cluster.name);
+    const namespace = point.object?.namespace ?? ctx.intent.workload.namespace;
+    const read = (object: k8s.KubernetesObject) =>
+      this.options.connections
+        .request(cluster, ({ objects }) => objects.read(object as any))
+        .then(
+          found => found as any,
+          error => {
+            if (statusCode(error) === 404) return undefined;
+            throw new ServiceUnavailableError(
+              `Cluster ${ctx.cluster.name} did not answer for the ${
+                object.kind
+              } ${object.metadata?.name}: ${errorMessage(error)}`,
+            );
+          },
+        );
+    const snapshot = await read({
+      apiVersion: 'snapshot.storage.k8s.io/v1',
+      kind: 'VolumeSnapshot',
+      metadata: { name: point.id, namespace },
+    });
+    const pvcName: string | undefined =
+      snapshot?.spec?.source?.persistentVolumeClaimName ?? point.pvc;
+    if (!snapshot || !pvcName) {
+      throw new InputError(
+        `restorePoint: the VolumeSnapshot ${
+          point.id
+        } is no longer in namespace ${namespace} of cluster ${
+          ctx.cluster.name
+        }${snapshot ? ' or names no PVC' : ''}; choose another restore point`,
+      );
+    }
+    let content: SnapshotSource['content'];
+    if (!options.inPlace) {
+      const contentName = snapshot.status?.boundVolumeSnapshotContentName;
+      const bound = contentName
+        ? await read({
+            apiVersion: 'snapshot.storage.k8s.io/v1',
+            kind: 'VolumeSnapshotContent',
+            metadata: { name: contentName },
+          })
+        : undefined;
+      const handle = bound?.status?.snapshotHandle;
+      if (!handle) {
+        throw new InputError(
+          `restorePoint: the VolumeSnapshot ${point.id} has no bound VolumeSnapshotContent with a snapshot handle, so it cannot be copied to another namespace; restore it in place (a new PVC beside the old one)`,
+        );
+      }
+      content = {
+        snapshotHandle: handle,
+        driver: bound.spec.driver,
+        volumeSnapshotClassName: bound.spec.volumeSnapshotClassName,
+        sourceVolumeMode: bound.spec.sourceVolumeMode,
+      };
+    }
+    const pvc = await read({
+      apiVersion: 'v1',
+      kind: 'PersistentVolumeClaim',
+      metadata: { name: pvcName, namespace },
+    });
+    return {
+      snapshot: {
+        namespace,
+        name: point.id,
+        restoreSize: snapshot.status?.restoreSize,
+        content,
+      },
+      claim: {
+        name: pvcName,
+        storageClassName: pvc?.spec?.storageClassName,
+        accessModes: pvc?.spec?.accessModes,
+        volumeMode: pvc?.spec?.volumeMode,
+        storage: pvc?.spec?.resources?.requests?.storage,
+      },
+    };
   }
 
   /**
    * A dump loaded by the restore Job: into a new database on the same server
    * (`<db>_restore_<id>`), or in place into the component's own.
    */
-  private databaseRecord(options: {
-    base: Omit<RestoreRecord, 'target' | 'steps'>;
-    ctx: PlanContext;
-    request: RestoreRequest;
-    point: RestorePoint;
-    now: string;
-  }): RestoreRecord {
+  private databaseRestore(options: PrepareOptions): PreparedRestore {
     const { base, ctx, request, point, now } = options;
     if (request.target.namespace !== undefined) {
       throw new InputError(
@@ -241,7 +441,7 @@ export class DefaultRestoreService implements RestoreService {
     const database = inPlace
       ? databases.join(', ') || 'every database of the server'
       : `${databases[0]}_restore_${base.id}`;
-    return {
+    const record: RestoreRecord = {
       ...base,
       target: {
         mode: request.target.mode,
@@ -261,53 +461,20 @@ export class DefaultRestoreService implements RestoreService {
         },
       ],
     };
-  }
-
-  /** What a restore creates, in order, and the step each one completes. */
-  private objectsOf(
-    record: RestoreRecord,
-    ctx: PlanContext,
-    point: RestorePoint,
-  ): Array<{ object: PlannedObject; completes?: string }> {
-    const label = MANAGED_OBJECT_LABELS.restore;
-    if (record.layer === 'database') {
-      const inPlace = record.target.mode === 'in-place';
-      return [
+    return {
+      record,
+      objects: [
         {
           object: planRestoreJob(ctx, {
             id: record.id,
-            label,
+            label: MANAGED_OBJECT_LABELS.restore,
             restoreFile: point.file!,
             sha256: point.sha256!,
-            ...(inPlace ? {} : { database: record.target.database }),
+            ...(inPlace ? {} : { database }),
           }),
         },
-      ];
-    }
-    return [
-      ...(record.target.mode === 'namespace'
-        ? [
-            {
-              object: planRestoreNamespace(ctx, {
-                id: record.id,
-                label,
-                namespace: record.target.namespace,
-              }),
-              completes: 'namespace',
-            },
-          ]
-        : []),
-      {
-        object: planVeleroRestore(ctx, {
-          id: record.id,
-          label,
-          backupName: point.id,
-          mode: record.target.mode,
-          namespace: record.target.namespace,
-          existingResourcePolicy: record.target.existingResourcePolicy,
-        }),
-      },
-    ];
+      ],
+    };
   }
 
   async getRestore(options: { id: string }): Promise<RestoreRecord> {
@@ -334,11 +501,9 @@ export class DefaultRestoreService implements RestoreService {
   /** Creates the restore's objects in order; the record says how it went. */
   private async apply(
     record: RestoreRecord,
-    objects: Array<{ object: PlannedObject; completes?: string }>,
+    objects: PreparedRestore['objects'],
   ): Promise<RestoreRecord> {
-    const cluster = this.options.config.clusters.find(
-      c => c.name === record.cluster,
-    )!;
+    const cluster = this.clusterConfig(record.cluster);
     let current = record;
     let creating = objects[0]?.object;
     try {
@@ -354,17 +519,7 @@ export class DefaultRestoreService implements RestoreService {
       const message = `Cluster ${record.cluster} refused the ${creating.kind} ${
         creating.metadata.name
       }: ${errorMessage(error)}`;
-      current = {
-        ...current,
-        state: 'failed',
-        finishedAt: this.iso(),
-        outcome: `${message}.`,
-        steps: current.steps.map(step =>
-          step.state === 'running'
-            ? { ...step, state: 'failed', finishedAt: this.iso(), message }
-            : step,
-        ),
-      };
+      current = failRecord(current, message, this.iso());
       const failed = current;
       await this.serially(() => this.save(failed));
       const code = statusCode(error);
@@ -401,7 +556,19 @@ export class DefaultRestoreService implements RestoreService {
    * over a record nobody saved since it was read (another replica).
    */
   private follow(clusterName: string): Promise<void> {
-    return this.serially(() => this.followNow(clusterName));
+    const queued = this.queuedFollows.get(clusterName);
+    if (queued) return queued;
+    const follow = this.serially(() => {
+      this.queuedFollows.delete(clusterName);
+      return this.followNow(clusterName);
+    });
+    this.queuedFollows.set(clusterName, follow);
+    return follow;
+  }
+
+  /** Stops the periodic look at running restores (backend shutdown). */
+  stop(): void {
+    clearInterval(this.sweep);
   }
 
   private serially<T>(run: () => Promise<T>): Promise<T> {
@@ -425,19 +592,36 @@ export class DefaultRestoreService implements RestoreService {
             ? caches.jobs?.lookup('restore', record.id)[0]
             : undefined;
         if (job && this.awaitPodReport(record, job, clusterName)) continue;
-        const next =
-          record.layer === 'database'
-            ? advanceDatabaseRestore(
-                record,
-                job,
-                this.podErrors.get(record.id),
-                this.now(),
-              )
-            : advanceVeleroRestore(
-                record,
-                caches.restores?.lookup('restore', record.id)[0],
-                this.now(),
-              );
+        let next: RestoreRecord;
+        if (record.layer === 'database') {
+          next = advanceDatabaseRestore(
+            record,
+            job,
+            this.podErrors.get(record.id),
+            this.now(),
+          );
+        } else if (record.layer === 'velero') {
+          next = advanceVeleroRestore(
+            record,
+            caches.restores?.lookup('restore', record.id)[0],
+            this.now(),
+          );
+        } else {
+          const inTarget = <T extends { namespace: string }>(
+            items?: readonly T[],
+          ) => items?.find(item => item.namespace === record.target.namespace);
+          next = advanceVolumeRestore(
+            record,
+            {
+              claim: inTarget(caches.claims?.lookup('restore', record.id)),
+              copy: inTarget(caches.snapshots?.lookup('restore', record.id)),
+            },
+            {
+              now: this.now(),
+              bindTimeoutMs: this.options.config.restores.bindTimeoutMs,
+            },
+          );
+        }
         if (next !== record) await this.save(next, { revision });
       }
     } catch (error) {
@@ -570,9 +754,7 @@ export class DefaultRestoreService implements RestoreService {
     namespace: string,
     caches: ReturnType<DefaultRestoreService['reachableCaches']>,
   ) {
-    const cluster = this.options.config.clusters.find(
-      c => c.name === ctx.cluster.name,
-    )!;
+    const cluster = this.clusterConfig(ctx.cluster.name);
     const exists = await this.options.connections
       .request(cluster, ({ api }) =>
         api(k8s.CoreV1Api).readNamespace({ name: namespace }),
@@ -604,9 +786,41 @@ export class DefaultRestoreService implements RestoreService {
     );
   }
 
+  private clusterConfig(name: string) {
+    return this.options.config.clusters.find(c => c.name === name)!;
+  }
+
   private iso(): string {
     return this.now().toISOString();
   }
+}
+
+interface PrepareOptions {
+  base: Omit<RestoreRecord, 'target' | 'steps'>;
+  ctx: PlanContext;
+  request: RestoreRequest;
+  point: RestorePoint;
+  now: string;
+}
+
+/** A restore's first record, and what it creates, in order, with the step each one completes. */
+interface PreparedRestore {
+  record: RestoreRecord;
+  objects: Array<{ object: PlannedObject; completes?: string }>;
+}
+
+/** The first step of a restore to a new namespace. */
+function namespaceStep(
+  namespace: string,
+  id: string,
+  now: string,
+): RestoreStep {
+  return {
+    name: 'namespace',
+    title: `Create the namespace ${namespace}, labelled ${MANAGED_OBJECT_LABELS.restore}=${id}`,
+    state: 'running',
+    startedAt: now,
+  };
 }
 
 function requester(credentials: BackstageCredentials): string {

@@ -1,6 +1,7 @@
 import { RestoreRecord } from '@backups-for-backstage/plugin-backups-common';
 import * as k8s from '@kubernetes/client-node';
 import { CachedJob } from '../cluster/watch/projections';
+import { completeRecord, failRecord } from './endRecord';
 
 /**
  * A database restore's record advanced to what its Job says now (and what
@@ -18,37 +19,23 @@ export function advanceDatabaseRestore(
   const at = job.completedAt ?? now.toISOString();
   const { database } = record.target;
   if (job.outcome === 'succeeded') {
-    return {
-      ...record,
-      state: 'completed',
-      finishedAt: at,
-      steps: record.steps.map(step => ({
-        ...step,
-        state: 'succeeded',
-        finishedAt: step.finishedAt ?? at,
-      })),
-      outcome:
-        record.target.mode === 'in-place'
-          ? `Loaded the dump ${record.restorePoint.id} into ${database} in place, after checking its sha256.`
-          : `Loaded the dump ${record.restorePoint.id} into the new database ${database} on the component's server, after checking its sha256; the component's own database was not touched.`,
-    };
+    return completeRecord(
+      record,
+      record.target.mode === 'in-place'
+        ? `Loaded the dump ${record.restorePoint.id} into ${database} in place, after checking its sha256.`
+        : `Loaded the dump ${record.restorePoint.id} into the new database ${database} on the component's server, after checking its sha256; the component's own database was not touched.`,
+      at,
+    );
   }
   // A Job's own failure says little (BackoffLimitExceeded); its pod says why,
   // and reports before the Job controller marks the Job failed.
-  const why = `The restore Job ${job.name} failed: ${
-    podError ?? job.failureMessage ?? 'see its pod log'
-  }`;
-  return {
-    ...record,
-    state: 'failed',
-    finishedAt: at,
-    steps: record.steps.map(step =>
-      step.state === 'running'
-        ? { ...step, state: 'failed', finishedAt: at, message: `${why}.` }
-        : step,
-    ),
-    outcome: `${why}.`,
-  };
+  return failRecord(
+    record,
+    `The restore Job ${job.name} failed: ${
+      podError ?? job.failureMessage ?? 'see its pod log'
+    }`,
+    at,
+  );
 }
 
 /** The `error` a finished pod wrote to its termination log, if any. */

@@ -32,13 +32,16 @@ export const restoreServiceRef = createServiceRef<RestoreService>({
         connections: clusterConnectionsServiceRef,
         database: coreServices.database,
         logger: coreServices.logger,
+        lifecycle: coreServices.lifecycle,
         signals: signalsServiceRef,
       },
-      async factory({ database, ...deps }) {
-        return new DefaultRestoreService({
+      async factory({ database, lifecycle, ...deps }) {
+        const restores = new DefaultRestoreService({
           ...deps,
           store: await RestoreStore.create({ database }),
         });
+        lifecycle.addShutdownHook(() => restores.stop());
+        return restores;
       },
     }),
 });

@@ -89,6 +89,9 @@ export interface RestoreRecord {
     existingResourcePolicy?: ExistingResourcePolicy;
     /** Database layer: the database the dump is loaded into. */
     database?: string;
+    /** Volume-snapshot layer: the new PVC (`<pvc>-restore-<id>`) and the one the snapshot copies. */
+    claim?: string;
+    sourceClaim?: string;
   };
   /** The user (or service) that asked. */
   requestedBy: string;

@@ -15,6 +15,7 @@ import {
   CachedSnapshot,
   CachedSnapshotSchedule,
   CachedStorageLocation,
+  CachedClaim,
   CachedWorkload,
   projectBackup,
   projectCronJob,
@@ -24,6 +25,7 @@ import {
   projectSnapshot,
   projectSnapshotSchedule,
   projectStorageLocation,
+  projectClaim,
   projectWorkload,
   WATCHED_KINDS,
 } from './projections';
@@ -69,7 +71,7 @@ export class ClusterCaches {
   cronJobs?: ResourceCache<CachedCronJob>;
   jobs?: ResourceCache<CachedJob>;
   pods?: ResourceCache<CachedWorkload>;
-  claims?: ResourceCache<CachedWorkload>;
+  claims?: ResourceCache<CachedClaim>;
   snapshots?: ResourceCache<CachedSnapshot>;
   snapshotSchedules?: ResourceCache<CachedSnapshotSchedule>;
 
@@ -263,13 +265,19 @@ export class ClusterCaches {
       onChange: change => this.options.onPodChange?.(change),
     });
     this.claims = make('claims', {
-      project: projectWorkload,
-      indexes: { namespace: claim => claim.namespace },
+      project: projectClaim,
+      indexes: {
+        namespace: claim => claim.namespace,
+        restore: claim => claim.restoreId,
+      },
     });
     this.snapshots = make('snapshots', {
       project: projectSnapshot,
       labelSelector: MANAGED,
-      indexes: { entity: snapshot => snapshot.entityKey },
+      indexes: {
+        entity: snapshot => snapshot.entityKey,
+        restore: snapshot => snapshot.restoreId,
+      },
     });
     this.snapshotSchedules = make('snapshotSchedules', {
       project: projectSnapshotSchedule,

@@ -282,6 +282,21 @@ export function projectWorkload(object: Raw): CachedWorkload {
   };
 }
 
+export interface CachedClaim extends CachedWorkload {
+  /** `Pending`, `Bound` or `Lost`; none yet is new. */
+  phase: string;
+  /** The restore (label `backups/restore`) that created it. */
+  restoreId?: string;
+}
+
+export function projectClaim(object: Raw): CachedClaim {
+  return {
+    ...projectWorkload(object),
+    phase: object.status?.phase ?? '',
+    restoreId: labels(object)[MANAGED_OBJECT_LABELS.restore],
+  };
+}
+
 export interface CachedSnapshot {
   namespace: string;
   name: string;
@@ -292,6 +307,8 @@ export interface CachedSnapshot {
   readyToUse: boolean;
   restoreSize?: string;
   error?: string;
+  /** The restore (label `backups/restore`) whose copy it is. */
+  restoreId?: string;
 }
 
 export function projectSnapshot(object: Raw): CachedSnapshot {
@@ -308,6 +325,7 @@ export function projectSnapshot(object: Raw): CachedSnapshot {
     restoreSize:
       typeof status.restoreSize === 'string' ? status.restoreSize : undefined,
     error: status.error?.message,
+    restoreId: labels(object)[MANAGED_OBJECT_LABELS.restore],
   };
 }
 

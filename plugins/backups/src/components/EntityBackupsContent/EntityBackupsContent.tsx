@@ -14,7 +14,6 @@ import { usePermission } from '@backstage/plugin-permission-react';
 import Grid from '@material-ui/core/Grid';
 import {
   backupsRestoreCreatePermission,
-  BackupLayer,
   ProtectionIntent,
   RestorePoint,
 } from '@backups-for-backstage/plugin-backups-common';
@@ -47,13 +46,10 @@ function ProtectionIntentView(props: {
   });
   const [restoring, setRestoring] = useState<RestorePoint>();
   const running = restores.restores.find(r => r.state === 'running');
-  const restoreDisabledReason = (layer: BackupLayer) => {
+  const restoreDisabledReason = () => {
     if (mayRestore.loading) return 'Checking your permissions…';
     if (!mayRestore.allowed) {
       return `You may not restore ${intent.entityRef} (backups.restore.create)`;
-    }
-    if (layer === 'volume-snapshot') {
-      return 'Restores of volume snapshots are not available in this version';
     }
     if (running) return `Restore ${running.id} is running; one at a time`;
     return undefined;
@@ -110,7 +106,7 @@ function ProtectionIntentView(props: {
                 )}
                 restore={{
                   onRestore: setRestoring,
-                  disabledReason: restoreDisabledReason(layer),
+                  disabledReason: restoreDisabledReason(),
                 }}
               />
             </Grid>

@@ -268,6 +268,89 @@ describe('restoring from the Backups tab', () => {
     );
   });
 
+  it('restores a volume snapshot as a new PVC: in a new namespace through a Retain copy, or beside the old one', async () => {
+    const snapshot = restorePoint('volume-snapshot', {
+      id: 'orders-data-20261202100000',
+      pvc: 'orders-data',
+    });
+    const { requests } = serve({
+      restorePoints: { body: restorePointList([POINT, snapshot]) },
+      createRestore: {
+        status: 202,
+        body: {
+          id: 'abcd1234',
+          restore: restoreRecord({ layer: 'volume-snapshot' }),
+        },
+      },
+    });
+    await renderTab({});
+    const open = async () => {
+      fireEvent.click(
+        await screen.findByRole('button', {
+          name: `Restore from ${snapshot.id}`,
+        }),
+      );
+      return screen.findByRole('dialog', {
+        name: `Restore volume snapshots from ${snapshot.id}`,
+      });
+    };
+    let dialog = await open();
+    fireEvent.change(within(dialog).getByLabelText('New namespace'), {
+      target: { value: 'shop-data' },
+    });
+    const summary = () =>
+      within(dialog).getByRole('list', { name: 'What will happen' });
+    expect(summary()).toHaveTextContent(
+      'a VolumeSnapshotContent naming the same storage snapshot, with deletionPolicy Retain',
+    );
+    expect(summary()).toHaveTextContent(
+      'Create the PVC orders-data-restore-<id> in shop-data from it',
+    );
+    fireEvent.click(within(dialog).getByRole('button', { name: 'Restore' }));
+    await waitFor(() =>
+      expect(requests.filter(r => r.method === 'POST')[0]?.body).toEqual({
+        layer: 'volume-snapshot',
+        restorePoint: snapshot.id,
+        cluster: 'prod-eu',
+        target: { mode: 'namespace', namespace: 'shop-data' },
+      }),
+    );
+    await waitFor(() =>
+      expect(screen.queryByRole('dialog')).not.toBeInTheDocument(),
+    );
+
+    dialog = await open();
+    fireEvent.click(
+      within(dialog).getByLabelText(
+        'In place: a new PVC beside orders-data in shop',
+      ),
+    );
+    // No existing-object policy: a PVC is never overwritten.
+    expect(
+      within(dialog).queryByLabelText(
+        'Update objects that exist from the backup (existingResourcePolicy: update)',
+      ),
+    ).not.toBeInTheDocument();
+    expect(summary()).toHaveTextContent(
+      'orders-data is not changed or overwritten',
+    );
+    const restore = within(dialog).getByRole('button', { name: 'Restore' });
+    expect(restore).toBeDisabled();
+    fireEvent.change(within(dialog).getByLabelText('Type orders to confirm'), {
+      target: { value: 'orders' },
+    });
+    fireEvent.click(restore);
+    await waitFor(() =>
+      expect(requests.filter(r => r.method === 'POST')[1]?.body).toEqual({
+        layer: 'volume-snapshot',
+        restorePoint: snapshot.id,
+        cluster: 'prod-eu',
+        target: { mode: 'in-place' },
+        confirm: 'orders',
+      }),
+    );
+  });
+
   it("keeps the dialog open with the backend's reason when it refuses", async () => {
     serve({
       createRestore: {

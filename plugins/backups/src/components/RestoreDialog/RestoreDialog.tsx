@@ -85,6 +85,8 @@ export function RestoreDialog(props: RestoreDialogProps) {
   const [error, setError] = useState<string>();
 
   const isDatabase = point.layer === 'database';
+  const isVolume = point.layer === 'volume-snapshot';
+  const pvc = point.pvc ?? 'the PVC';
   const databases = props.databases ?? [];
   const databaseName = databases.join(', ') || 'every database of the server';
   const newDatabasePossible = databases.length === 1;
@@ -102,8 +104,9 @@ export function RestoreDialog(props: RestoreDialogProps) {
 
   function targetOf(): RestoreRequest['target'] {
     if (isDatabase) return { mode };
-    return mode === 'namespace'
-      ? { mode, namespace }
+    if (mode === 'namespace') return { mode, namespace };
+    return isVolume
+      ? { mode }
       : { mode, existingResourcePolicy: update ? 'update' : 'none' };
   }
 
@@ -155,7 +158,27 @@ export function RestoreDialog(props: RestoreDialogProps) {
             : 'Objects missing from it are created; objects that exist are left as they are.',
           'Nothing is deleted.',
         ];
-  const summary = isDatabase ? databaseSummary : veleroSummary;
+  const volumeSummary =
+    mode === 'namespace'
+      ? [
+          `Create the namespace ${namespace} in cluster ${point.cluster}, labelled as a restore copy.`,
+          `Make the snapshot ${point.id} available there: a VolumeSnapshotContent naming the same storage snapshot, with deletionPolicy Retain (deleting the copy never deletes the original's data), and a VolumeSnapshot bound to it.`,
+          `Create the PVC ${pvc}-restore-<id> in ${namespace} from it, with the storage class, access modes and size of ${pvc}.`,
+          `Nothing in ${source} is changed, and nothing is deleted.`,
+        ]
+      : [
+          `Create the PVC ${pvc}-restore-<id> beside ${pvc} in namespace ${source} of cluster ${point.cluster}, from the snapshot ${point.id}.`,
+          `${pvc} is not changed or overwritten: when the new PVC is Bound, the restore says how to switch the workload to it.`,
+          'Nothing is deleted.',
+        ];
+  let inPlaceLabel = `In place, into ${source}`;
+  if (isDatabase) inPlaceLabel = `In place, into ${databaseName}`;
+  else if (isVolume) {
+    inPlaceLabel = `In place: a new PVC beside ${pvc} in ${source}`;
+  }
+  let summary = veleroSummary;
+  if (isDatabase) summary = databaseSummary;
+  else if (isVolume) summary = volumeSummary;
 
   return (
     <Dialog
@@ -187,11 +210,7 @@ export function RestoreDialog(props: RestoreDialogProps) {
             value="in-place"
             control={<Radio />}
             disabled={!inPlaceAllowed.allowed}
-            label={
-              isDatabase
-                ? `In place, into ${databaseName}`
-                : `In place, into ${source}`
-            }
+            label={inPlaceLabel}
           />
         </RadioGroup>
         {!inPlaceAllowed.loading && !inPlaceAllowed.allowed ? (
@@ -212,7 +231,7 @@ export function RestoreDialog(props: RestoreDialogProps) {
             margin="normal"
           />
         ) : null}
-        {mode === 'in-place' && !isDatabase ? (
+        {mode === 'in-place' && !isDatabase && !isVolume ? (
           <FormControlLabel
             control={
               <Checkbox

@@ -35,6 +35,11 @@ function target(restore: RestoreRecord): string {
       ? `in place, database ${restore.target.database}`
       : `new database ${restore.target.database}`;
   }
+  if (restore.layer === 'volume-snapshot') {
+    return restore.target.mode === 'in-place'
+      ? `new PVC ${restore.target.claim} beside ${restore.target.sourceClaim}`
+      : `new PVC ${restore.target.claim} in new namespace ${restore.target.namespace}`;
+  }
   return restore.target.mode === 'in-place'
     ? `in place, ${restore.target.namespace}`
     : `new namespace ${restore.target.namespace}`;
