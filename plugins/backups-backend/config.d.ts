@@ -135,8 +135,8 @@ export interface Config {
     drills?: {
       /** How many drills may run at once. Default 2. */
       maxConcurrent?: number;
-      /** A drill that takes longer fails and is cleaned up, e.g. 1h. */
-      timeout?: string;
+      /** A drill that takes longer fails and is cleaned up. Default 1 hour. */
+      timeout?: HumanDuration | string;
       /** Prefix of the scratch namespaces drills restore into. Default drill-. */
       namespacePrefix?: string;
     };

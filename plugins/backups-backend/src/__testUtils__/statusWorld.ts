@@ -16,7 +16,7 @@ import { EntityCache } from '../entities/EntityCache';
 import { Reconciler } from '../reconcile/Reconciler';
 import { DefaultOnDemandBackupService } from '../onDemand/DefaultOnDemandBackupService';
 import { DefaultStatusService } from '../status/DefaultStatusService';
-import { RestoreStore } from '../database/RestoreStore';
+import { OperationStore } from '../database/OperationStore';
 import { DefaultRestoreService } from '../restores/DefaultRestoreService';
 import {
   sandboxBackupsConfigData,
@@ -166,7 +166,7 @@ export async function startStatusWorld(options: {
     status,
     watchers,
     connections,
-    store: await RestoreStore.create({
+    store: await OperationStore.restores({
       database: { getClient: async () => knex },
     }),
     logger: mockServices.logger.mock(),

@@ -42,7 +42,49 @@ describe('readBackupsConfig', () => {
       },
       status: { failingAfter: 3 },
       restores: { bindTimeoutMs: 600_000 },
+      drills: {
+        maxConcurrent: 2,
+        timeoutMs: 3_600_000,
+        namespacePrefix: 'drill-',
+      },
     });
+  });
+
+  it('reads the drill settings and names each one that is wrong', () => {
+    expect(
+      readBackupsConfig(
+        new ConfigReader({
+          backups: {
+            drills: {
+              maxConcurrent: 1,
+              timeout: { minutes: 20 },
+              namespacePrefix: 'dr-',
+            },
+          },
+        }),
+      ).drills,
+    ).toEqual({
+      maxConcurrent: 1,
+      timeoutMs: 1_200_000,
+      namespacePrefix: 'dr-',
+    });
+    const read = () =>
+      readBackupsConfig(
+        new ConfigReader({
+          backups: {
+            drills: {
+              maxConcurrent: 0,
+              timeout: '0s',
+              namespacePrefix: 'Drill_',
+            },
+          },
+        }),
+      );
+    expect(read).toThrow(/backups\.drills\.maxConcurrent: 0 is not allowed/);
+    expect(read).toThrow(/backups\.drills\.timeout: must be longer than 0/);
+    expect(read).toThrow(
+      /backups\.drills\.namespacePrefix: "Drill_" is not allowed/,
+    );
   });
 
   it('reads restores.bindTimeout and refuses one that is not a positive duration', () => {

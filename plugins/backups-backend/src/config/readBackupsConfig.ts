@@ -66,7 +66,29 @@ export interface BackupsConfig {
   reconcile: ReconcileConfig;
   status: StatusConfig;
   restores: RestoresConfig;
+  drills: DrillsConfig;
 }
+
+/**
+ * How disaster-recovery drills run.
+ *
+ * @public
+ */
+export interface DrillsConfig {
+  /** Drills that run at once across every replica. */
+  maxConcurrent: number;
+  /** A drill still running by then fails, and is cleaned up. */
+  timeoutMs: number;
+  /** Prefix of the scratch namespaces `<prefix><entity>-<id>`. */
+  namespacePrefix: string;
+}
+
+/** Drill settings used when `backups.drills` leaves them out. */
+export const DRILLS_DEFAULTS: DrillsConfig = {
+  maxConcurrent: 2,
+  timeoutMs: 3_600_000,
+  namespacePrefix: 'drill-',
+};
 
 /**
  * How restores are followed.
@@ -177,14 +199,12 @@ export function readBackupsConfig(config: Config): BackupsConfig {
       DEFAULT_SNAPSHOT_JOB_IMAGE,
   };
   const reconcile = readReconcile(config, problems);
-  const failingAfter =
-    config.getOptionalNumber('backups.status.failingAfter') ??
-    STATUS_DEFAULTS.failingAfter;
-  if (!Number.isInteger(failingAfter) || failingAfter < 1) {
-    problems.push(
-      `backups.status.failingAfter: ${failingAfter} is not allowed. Allowed: a whole number of at least 1.`,
-    );
-  }
+  const failingAfter = readCount(
+    config,
+    'backups.status.failingAfter',
+    STATUS_DEFAULTS.failingAfter,
+    problems,
+  );
 
   const restores = {
     bindTimeoutMs: readPositiveDuration(
@@ -194,6 +214,8 @@ export function readBackupsConfig(config: Config): BackupsConfig {
       problems,
     ),
   };
+
+  const drills = readDrills(config, problems);
 
   if (problems.length > 0) {
     throw new Error(
@@ -209,7 +231,50 @@ export function readBackupsConfig(config: Config): BackupsConfig {
     reconcile,
     status: { failingAfter },
     restores,
+    drills,
   };
+}
+
+function readDrills(config: Config, problems: string[]): DrillsConfig {
+  const maxConcurrent = readCount(
+    config,
+    'backups.drills.maxConcurrent',
+    DRILLS_DEFAULTS.maxConcurrent,
+    problems,
+  );
+  const namespacePrefix =
+    config.getOptionalString('backups.drills.namespacePrefix') ??
+    DRILLS_DEFAULTS.namespacePrefix;
+  if (!/^[a-z0-9][-a-z0-9]{0,29}$/.test(namespacePrefix)) {
+    problems.push(
+      `backups.drills.namespacePrefix: "${namespacePrefix}" is not allowed. Allowed: up to 30 lower-case letters, digits and "-", starting with a letter or digit (e.g. drill-).`,
+    );
+  }
+  return {
+    maxConcurrent,
+    timeoutMs: readPositiveDuration(
+      config,
+      'backups.drills.timeout',
+      DRILLS_DEFAULTS.timeoutMs,
+      problems,
+    ),
+    namespacePrefix,
+  };
+}
+
+/** A whole-number setting of at least 1, or its default; a problem when it is not. */
+function readCount(
+  config: Config,
+  key: string,
+  defaultValue: number,
+  problems: string[],
+): number {
+  const value = config.getOptionalNumber(key) ?? defaultValue;
+  if (Number.isInteger(value) && value >= 1) return value;
+  problems.push(
+    `${key}: ${value} is not allowed. Allowed: a whole number of at least 1.`,
+  );
+  return defaultValue;
 }
 
 /** A duration setting in milliseconds, or its default; a problem when it is not a positive duration. */
@@ -265,16 +330,12 @@ function readReconcile(config: Config, problems: string[]): ReconcileConfig {
     );
   }
   result.dryRun = reconcile.getOptionalBoolean('dryRun') ?? result.dryRun;
-  const concurrency = reconcile.getOptionalNumber('concurrency');
-  if (concurrency !== undefined) {
-    if (!Number.isInteger(concurrency) || concurrency < 1) {
-      problems.push(
-        `backups.reconcile.concurrency: ${concurrency} is not allowed. Allowed: a whole number of at least 1.`,
-      );
-    } else {
-      result.concurrency = concurrency;
-    }
-  }
+  result.concurrency = readCount(
+    config,
+    'backups.reconcile.concurrency',
+    result.concurrency,
+    problems,
+  );
   return result;
 }
 

@@ -29,7 +29,7 @@ import { ClusterWatchers } from '../cluster/watch/ClusterWatchers';
 import { CachedJob } from '../cluster/watch/projections';
 import { errorMessage, refOf, statusCode } from '../cluster/objects';
 import { BackupsConfig } from '../config/readBackupsConfig';
-import { RestoreStore } from '../database/RestoreStore';
+import { RestoreStore } from '../database/OperationStore';
 import { EntityCache } from '../entities/EntityCache';
 import { planContexts } from '../plan/planEntity';
 import {

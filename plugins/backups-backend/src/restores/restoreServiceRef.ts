@@ -7,7 +7,7 @@ import { signalsServiceRef } from '@backstage/plugin-signals-node';
 import { clusterConnectionsServiceRef } from '../cluster/clusterConnectionsServiceRef';
 import { clusterWatchersServiceRef } from '../cluster/watch/clusterWatchersServiceRef';
 import { backupsConfigServiceRef } from '../config/backupsConfigServiceRef';
-import { RestoreStore } from '../database/RestoreStore';
+import { OperationStore } from '../database/OperationStore';
 import { entityCacheServiceRef } from '../entities/entityCacheServiceRef';
 import { statusServiceRef } from '../status/statusServiceRef';
 import { DefaultRestoreService } from './DefaultRestoreService';
@@ -38,7 +38,7 @@ export const restoreServiceRef = createServiceRef<RestoreService>({
       async factory({ database, lifecycle, ...deps }) {
         const restores = new DefaultRestoreService({
           ...deps,
-          store: await RestoreStore.create({ database }),
+          store: await OperationStore.restores({ database }),
         });
         lifecycle.addShutdownHook(() => restores.stop());
         return restores;

@@ -1,3 +1,4 @@
 export * from './reconcile';
 export * from './status';
 export * from './restores';
+export * from './drills';

@@ -1,7 +1,10 @@
 import { TestDatabases } from '@backstage/backend-test-utils';
-import { RestoreRecord } from '@backups-for-backstage/plugin-backups-common';
+import {
+  DrillRecord,
+  RestoreRecord,
+} from '@backups-for-backstage/plugin-backups-common';
 import { testDatabaseIds } from '../__testUtils__/testDatabaseIds';
-import { RestoreStore } from './RestoreStore';
+import { OperationStore } from './OperationStore';
 
 jest.setTimeout(60_000);
 
@@ -25,7 +28,24 @@ function record(id: string, overrides: Partial<RestoreRecord> = {}) {
   } satisfies RestoreRecord;
 }
 
-describe('RestoreStore', () => {
+function drill(id: string, entity: string): DrillRecord {
+  return {
+    id,
+    entityRef: `component:default/${entity}`,
+    cluster: 'a',
+    namespace: `drill-${entity}-${id}`,
+    requestedBy: 'user:default/guest',
+    trigger: 'manual',
+    requestedAt: '2026-12-02T11:00:00.000Z',
+    state: 'running',
+    steps: [],
+    targets: { rtoMs: 1_800_000, rpoMs: 3_600_000 },
+    achieved: { layers: [] },
+    created: [],
+  };
+}
+
+describe('OperationStore', () => {
   const databases = TestDatabases.create({ ids: testDatabaseIds() });
 
   it.each(databases.eachSupportedId())(
@@ -35,8 +55,8 @@ describe('RestoreStore', () => {
       const database = { getClient: async () => knex };
       // Two backend replicas on one database.
       const [one, two] = await Promise.all([
-        RestoreStore.create({ database }),
-        RestoreStore.create({ database }),
+        OperationStore.restores({ database }),
+        OperationStore.restores({ database }),
       ]);
       const outcomes = await Promise.allSettled([
         one.begin(record('aaaa0001')),
@@ -98,6 +118,52 @@ describe('RestoreStore', () => {
       ).toBe(false);
       expect((await one.get('dddd0004'))?.outcome).toBe('first');
       expect(await one.get('nope')).toBeUndefined();
+    },
+  );
+
+  it.each(databases.eachSupportedId())(
+    'holds drills to maxConcurrent across replicas, and a drill and a restore of one entity apart, on %s',
+    async databaseId => {
+      const knex = await databases.init(databaseId);
+      const database = { getClient: async () => knex };
+      const [one, two] = await Promise.all([
+        OperationStore.drills({ database, maxConcurrent: 2 }),
+        OperationStore.drills({ database, maxConcurrent: 2 }),
+      ]);
+      const restores = await OperationStore.restores({ database });
+      const outcomes = await Promise.allSettled([
+        one.begin(drill('d0000001', 'orders')),
+        two.begin(drill('d0000002', 'payments')),
+        one.begin(drill('d0000003', 'search')),
+      ]);
+      const refused = outcomes.filter(
+        (o): o is PromiseRejectedResult => o.status === 'rejected',
+      );
+      expect(refused).toHaveLength(1);
+      expect(refused[0].reason).toMatchObject({
+        name: 'ConflictError',
+        message:
+          '2 drill(s) are running, the most backups.drills.maxConcurrent allows; try again when one ends',
+      });
+      const [first] = await one.listRunning();
+      // A restore waits for the drill of its entity.
+      await expect(
+        restores.begin(
+          record('r0000001', { entityRef: first.record.entityRef }),
+        ),
+      ).rejects.toMatchObject({
+        name: 'ConflictError',
+        message: expect.stringContaining(
+          `A drill (${first.record.id}) is running for ${first.record.entityRef}`,
+        ),
+      });
+      // A drill that ends frees its slot for the next.
+      await two.update({ ...first.record, state: 'passed' });
+      await one.begin(drill('d0000004', 'catalog'));
+      expect((await two.listRunning()).map(r => r.record.id).sort()).toEqual(
+        expect.arrayContaining(['d0000004']),
+      );
+      expect(await restores.listRunning()).toEqual([]);
     },
   );
 });
