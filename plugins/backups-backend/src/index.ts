@@ -23,3 +23,5 @@ export { onDemandBackupServiceRef } from './onDemand/onDemandBackupServiceRef';
 export type { OnDemandBackupService } from './onDemand/OnDemandBackupService';
 export { restoreServiceRef } from './restores/restoreServiceRef';
 export type { RestoreService } from './restores/RestoreService';
+export { drillServiceRef } from './drills/drillServiceRef';
+export type { DrillService } from './drills/DrillService';

@@ -9,6 +9,7 @@ import { backupsServiceRef } from './service/backupsServiceRef';
 import { statusServiceRef } from './status/statusServiceRef';
 import { onDemandBackupServiceRef } from './onDemand/onDemandBackupServiceRef';
 import { restoreServiceRef } from './restores/restoreServiceRef';
+import { drillServiceRef } from './drills/drillServiceRef';
 
 /** The scheduler task that reconciles every entity. */
 export const RECONCILE_TASK_ID = 'backups-reconcile';
@@ -34,6 +35,7 @@ export const backupsPlugin = createBackendPlugin({
         status: statusServiceRef,
         onDemand: onDemandBackupServiceRef,
         restores: restoreServiceRef,
+        drills: drillServiceRef,
       },
       async init({
         httpAuth,
@@ -47,6 +49,7 @@ export const backupsPlugin = createBackendPlugin({
         status,
         onDemand,
         restores,
+        drills,
       }) {
         permissionsRegistry.addPermissions(backupsPermissions);
         httpRouter.use(
@@ -58,6 +61,7 @@ export const backupsPlugin = createBackendPlugin({
             status,
             onDemand,
             restores,
+            drills,
           }),
         );
         const { reconcile } = config;

@@ -1,3 +1,4 @@
+import { ConflictError } from '@backstage/errors';
 import {
   mockCredentials,
   mockErrorHandler,
@@ -12,6 +13,7 @@ import { BackupsService } from './service/BackupsService';
 import { StatusService } from './status/StatusService';
 import { OnDemandBackupService } from './onDemand/OnDemandBackupService';
 import { RestoreService } from './restores/RestoreService';
+import { DrillService } from './drills/DrillService';
 import { ReconcileRecord } from './database/ReconcileResultStore';
 
 const ORDERS = { kind: 'component', namespace: 'default', name: 'orders' };
@@ -49,7 +51,18 @@ describe('createRouter', () => {
     getRestore: jest.fn(),
     listRestores: jest.fn(),
   } satisfies Record<keyof RestoreService, jest.Mock>;
-  const services = { ...backups, ...status, ...onDemand, ...restores };
+  const drills = {
+    startDrill: jest.fn(),
+    getDrill: jest.fn(),
+    listDrills: jest.fn(),
+  } satisfies Record<keyof DrillService, jest.Mock>;
+  const services = {
+    ...backups,
+    ...status,
+    ...onDemand,
+    ...restores,
+    ...drills,
+  };
   const auditEvent = {
     success: jest.fn(),
     fail: jest.fn(),
@@ -67,6 +80,7 @@ describe('createRouter', () => {
       status,
       onDemand,
       restores,
+      drills,
     });
     return express().use(router).use(mockErrorHandler());
   }
@@ -118,13 +132,19 @@ describe('createRouter', () => {
     ['get', '/status', 'backups.entity.read', 'getStatus'],
     ['get', '/restore-points', 'backups.entity.read', 'getRestorePoints'],
     ['post', '/backups', 'backups.backup.create', 'createBackup'],
+    ['post', '/drills', 'backups.drill.create', 'startDrill'],
+    ['get', '/drills', 'backups.entity.read', 'listDrills'],
   ] as const)(
     'answers 403 to %s %s when %s is denied, without calling the service',
     async (method, path, permission, operation) => {
       const app = await appWith(AuthorizeResult.DENY);
       const response = await request(app)
         [method](`/entities/component/default/orders${path}`)
-        .send(method === 'post' ? { layer: 'velero' } : undefined);
+        .send(
+          method === 'post' && path !== '/drills'
+            ? { layer: 'velero' }
+            : undefined,
+        );
       expect(response.status).toBe(403);
       expect(response.body.error.message).toBe(
         `${permission} is not allowed on component:default/orders`,
@@ -275,6 +295,7 @@ describe('createRouter', () => {
         status,
         onDemand,
         restores,
+        drills,
       });
       return express().use(router).use(mockErrorHandler());
     };
@@ -364,6 +385,94 @@ describe('createRouter', () => {
     });
   });
 
+  describe('drills', () => {
+    const DRILL = {
+      id: 'dddd1234',
+      entityRef: 'component:default/orders',
+      cluster: 'prod-eu',
+      namespace: 'drill-orders-dddd1234',
+      requestedBy: 'user:default/mock',
+      trigger: 'manual',
+      requestedAt: '2026-12-02T03:00:00.000Z',
+      reason: 'quarterly',
+      state: 'running',
+      steps: [],
+      targets: { rtoMs: 1_800_000, rpoMs: 3_600_000 },
+      achieved: {
+        layers: [
+          {
+            layer: 'velero',
+            restorePoint: {
+              id: 'orders-velero-1',
+              time: '2026-12-02T02:00:00.000Z',
+            },
+            ageMs: 3_600_000,
+          },
+        ],
+      },
+      created: [],
+    };
+
+    it('starts a drill with backups.drill.create, answers 202 and audits it', async () => {
+      drills.startDrill.mockResolvedValue(DRILL);
+      const app = await appWith(AuthorizeResult.ALLOW);
+      const response = await request(app)
+        .post('/entities/component/default/orders/drills')
+        .send({ reason: 'quarterly' });
+      expect(response.status).toBe(202);
+      expect(response.body).toEqual({ id: 'dddd1234', drill: DRILL });
+      expect(drills.startDrill).toHaveBeenCalledWith({
+        entityRef: ORDERS,
+        credentials: mockCredentials.user(),
+        reason: 'quarterly',
+      });
+      expect(auditor.createEvent).toHaveBeenCalledWith(
+        expect.objectContaining({ eventId: 'drill-create' }),
+      );
+      expect(auditEvent.success).toHaveBeenCalledWith({
+        meta: expect.objectContaining({
+          id: 'dddd1234',
+          namespace: 'drill-orders-dddd1234',
+          restorePoints: ['velero/orders-velero-1'],
+        }),
+      });
+    });
+
+    it('answers 409 naming what runs, 400 naming an unknown field, both audited as failed', async () => {
+      drills.startDrill.mockRejectedValue(
+        new ConflictError(
+          'A restore (abcd1234) is running for component:default/orders',
+        ),
+      );
+      const app = await appWith(AuthorizeResult.ALLOW);
+      const busy = await request(app)
+        .post('/entities/component/default/orders/drills')
+        .send({});
+      expect(busy.status).toBe(409);
+      expect(busy.body.error.message).toContain(
+        'A restore (abcd1234) is running',
+      );
+      const bad = await request(app)
+        .post('/entities/component/default/orders/drills')
+        .send({ layers: ['velero'] });
+      expect(bad.status).toBe(400);
+      expect(bad.body.error.message).toContain('layers');
+      expect(auditEvent.fail).toHaveBeenCalledTimes(2);
+    });
+
+    it('answers a drill to those who may read its entity', async () => {
+      drills.getDrill.mockResolvedValue(DRILL);
+      const reader = await appWith(AuthorizeResult.ALLOW);
+      const response = await request(reader).get('/drills/dddd1234');
+      expect(response.status).toBe(200);
+      expect(response.body).toEqual(DRILL);
+      const stranger = await appWith(AuthorizeResult.DENY);
+      expect((await request(stranger).get('/drills/dddd1234')).status).toBe(
+        403,
+      );
+    });
+  });
+
   it('lists in the overview only what the caller may read both in the catalog and through this plugin', async () => {
     const denyCatalogRead = mockServices.permissions.mock({
       authorize: jest.fn(async requests =>
@@ -383,6 +492,7 @@ describe('createRouter', () => {
       status,
       onDemand,
       restores,
+      drills,
     });
     const app = express().use(router).use(mockErrorHandler());
     const response = await request(app).get('/overview');

@@ -12,6 +12,7 @@ import {
   backupsReconcilePermission,
   backupsRestoreCreatePermission,
   backupsRestoreInPlacePermission,
+  backupsDrillCreatePermission,
   COMPLIANCE_STATES,
   ComplianceState,
   RESTORE_MODES,
@@ -26,6 +27,7 @@ import { BackupsService } from './service/BackupsService';
 import { OnDemandBackupService } from './onDemand/OnDemandBackupService';
 import { StatusService } from './status/StatusService';
 import { RestoreService } from './restores/RestoreService';
+import { DrillService } from './drills/DrillService';
 
 const entityRefParams = z.object({
   kind: z.string().min(1),
@@ -41,6 +43,13 @@ const backupBody = z.object({
   layer: z.enum(BACKUP_LAYERS),
   cluster: z.string().min(1).optional(),
 });
+
+const drillBody = z
+  .object({
+    cluster: z.string().min(1).optional(),
+    reason: z.string().max(2000).optional(),
+  })
+  .strict();
 
 const restoreBody = z.object({
   layer: z.enum(BACKUP_LAYERS),
@@ -103,9 +112,10 @@ export async function createRouter(options: {
   status: StatusService;
   onDemand: OnDemandBackupService;
   restores: RestoreService;
+  drills: DrillService;
 }): Promise<express.Router> {
   const { httpAuth, permissions, auditor, backups, status, onDemand } = options;
-  const { restores } = options;
+  const { restores, drills } = options;
   const router = Router();
   router.use(express.json());
 
@@ -243,6 +253,59 @@ export async function createRouter(options: {
       entityRef: restore.entityRef,
     });
     res.json(restore);
+  });
+
+  router.post('/entities/:kind/:namespace/:name/drills', async (req, res) => {
+    const auditorEvent = await auditor.createEvent({
+      eventId: 'drill-create',
+      severityLevel: 'medium',
+      request: req,
+      meta: {
+        entityRef: req.params,
+        cluster: req.body?.cluster,
+        reason: req.body?.reason,
+      },
+    });
+    try {
+      const body = parseInput(drillBody, req.body ?? {}, 'body');
+      const target = await authorizedEntity(req, backupsDrillCreatePermission);
+      const drill = await drills.startDrill({ ...target, ...body });
+      await auditorEvent.success({
+        meta: {
+          id: drill.id,
+          entityRef: drill.entityRef,
+          cluster: drill.cluster,
+          namespace: drill.namespace,
+          restorePoints: drill.achieved.layers.map(
+            l => `${l.layer}/${l.restorePoint.id}`,
+          ),
+          reason: drill.reason,
+        },
+      });
+      res.status(202).json({ id: drill.id, drill });
+    } catch (error) {
+      await auditorEvent.fail({ error: error as Error });
+      throw error;
+    }
+  });
+
+  router.get('/entities/:kind/:namespace/:name/drills', async (req, res) => {
+    const target = await authorizedEntity(req, backupsEntityReadPermission);
+    res.json(await drills.listDrills(target));
+  });
+
+  router.get('/drills/:id', async (req, res) => {
+    const credentials = await httpAuth.credentials(req, {
+      allow: ['user', 'service'],
+    });
+    const drill = await drills.getDrill({ id: req.params.id });
+    await requirePermission({
+      permissions,
+      credentials,
+      permission: backupsEntityReadPermission,
+      entityRef: drill.entityRef,
+    });
+    res.json(drill);
   });
 
   router.get('/overview', async (req, res) => {

@@ -1,4 +1,5 @@
 import {
+  mockCredentials,
   mockServices,
   TestDatabaseId,
   TestDatabases,
@@ -18,6 +19,7 @@ import { DefaultOnDemandBackupService } from '../onDemand/DefaultOnDemandBackupS
 import { DefaultStatusService } from '../status/DefaultStatusService';
 import { OperationStore } from '../database/OperationStore';
 import { DefaultRestoreService } from '../restores/DefaultRestoreService';
+import { DefaultDrillService } from '../drills/DefaultDrillService';
 import {
   sandboxBackupsConfigData,
   SandboxClusters,
@@ -58,6 +60,7 @@ export interface StatusWorld {
   status: DefaultStatusService;
   entities: EntityCache;
   restores: DefaultRestoreService;
+  drills: DefaultDrillService;
   onDemand: DefaultOnDemandBackupService;
   catalog: ReturnType<typeof catalogServiceMock>;
   /** How dump Jobs end from now on. */
@@ -173,6 +176,21 @@ export async function startStatusWorld(options: {
     now,
     sweepIntervalMs: 100,
   });
+  const drills = new DefaultDrillService({
+    config,
+    entities,
+    status,
+    watchers,
+    connections,
+    store: await OperationStore.drills({
+      database: { getClient: async () => knex },
+      maxConcurrent: config.drills.maxConcurrent,
+    }),
+    logger: mockServices.logger.mock(),
+    serviceCredentials: async () => mockCredentials.service(),
+    now,
+    sweepIntervalMs: 100,
+  });
   watchers.start();
   const reconciler = new Reconciler({ config, connections });
   const world: StatusWorld = {
@@ -184,6 +202,7 @@ export async function startStatusWorld(options: {
     status,
     entities,
     restores,
+    drills,
     onDemand: new DefaultOnDemandBackupService({
       config,
       entities,
@@ -219,6 +238,7 @@ export async function startStatusWorld(options: {
     },
     async stop() {
       restores.stop();
+      drills.stop();
       watchers.stop();
       await clusters.stop();
     },

@@ -7,6 +7,7 @@ import { AsyncLocalStorage } from 'node:async_hooks';
 import { ClusterConfig } from '../config/readBackupsConfig';
 import { kubeConfigForCluster } from './kubeConfigForCluster';
 import { MANAGED_KINDS } from './managedKinds';
+import { ObjectRef, statusCode } from './objects';
 
 const SNAPSCHEDULER_GROUP = 'snapscheduler.backube';
 
@@ -60,6 +61,23 @@ export class ClusterConnections {
       this.kubeConfigs.set(cluster.name, kubeConfig);
     }
     return kubeConfig;
+  }
+
+  /** An object as the cluster holds it now; undefined when it does not exist. */
+  async read(
+    cluster: ClusterConfig,
+    ref: ObjectRef,
+  ): Promise<k8s.KubernetesObject | undefined> {
+    return this.request(cluster, ({ objects }) =>
+      objects.read({
+        apiVersion: ref.apiVersion,
+        kind: ref.kind,
+        metadata: { name: ref.name, namespace: ref.namespace },
+      }),
+    ).catch(error => {
+      if (statusCode(error) === 404) return undefined;
+      throw error;
+    });
   }
 
   /**

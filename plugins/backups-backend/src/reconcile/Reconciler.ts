@@ -411,7 +411,7 @@ export class Reconciler {
     // entity holds it; the server's 409 says so, and only then do we look.
     // A dry run writes nothing, so it has to look first.
     if (dryRun) {
-      const taken = await this.readObject(cluster, ref);
+      const taken = await this.connections.read(cluster, ref);
       if (taken) {
         result.objectErrors.push(nameTakenError(ref, taken));
         return;
@@ -423,7 +423,7 @@ export class Reconciler {
         );
       } catch (error) {
         if (statusCode(error) !== 409) throw error;
-        const taken = await this.readObject(cluster, ref);
+        const taken = await this.connections.read(cluster, ref);
         result.objectErrors.push(
           taken
             ? nameTakenError(ref, taken)
@@ -433,24 +433,6 @@ export class Reconciler {
       }
     }
     result.created.push(ref);
-  }
-
-  private readObject(
-    cluster: ClusterConfig,
-    ref: ObjectRef,
-  ): Promise<k8s.KubernetesObject | undefined> {
-    return this.connections
-      .request(cluster, ({ objects }) =>
-        objects.read({
-          apiVersion: ref.apiVersion,
-          kind: ref.kind,
-          metadata: { name: ref.name, namespace: ref.namespace },
-        }),
-      )
-      .catch(error => {
-        if (statusCode(error) === 404) return undefined;
-        throw error;
-      });
   }
 }
 

@@ -4,7 +4,6 @@ import {
 } from '@backstage/backend-plugin-api';
 import {
   CompoundEntityRef,
-  Entity,
   stringifyEntityRef,
 } from '@backstage/catalog-model';
 import {
@@ -23,6 +22,7 @@ import {
 } from '@backups-for-backstage/plugin-backups-common';
 import { SignalsService } from '@backstage/plugin-signals-node';
 import * as k8s from '@kubernetes/client-node';
+import { requester } from '../auth/requester';
 import { randomBytes } from 'node:crypto';
 import { ClusterConnections } from '../cluster/ClusterConnections';
 import { ClusterWatchers } from '../cluster/watch/ClusterWatchers';
@@ -31,7 +31,6 @@ import { errorMessage, refOf, statusCode } from '../cluster/objects';
 import { BackupsConfig } from '../config/readBackupsConfig';
 import { RestoreStore } from '../database/OperationStore';
 import { EntityCache } from '../entities/EntityCache';
-import { planContexts } from '../plan/planEntity';
 import {
   planRestoreNamespace,
   planVeleroRestore,
@@ -42,11 +41,13 @@ import { RestoreService } from './RestoreService';
 import { advanceVeleroRestore } from './veleroProgress';
 import { advanceDatabaseRestore, terminationError } from './jobProgress';
 import { planRestoreJob } from '../plan/restores/planRestoreJob';
+import { planContextOf } from '../plan/planContextOf';
+import { reachableCaches } from '../cluster/watch/reachableCaches';
+import { ClusterCaches } from '../cluster/watch/ClusterCaches';
+import { readSnapshotSource } from './snapshotSource';
 import {
-  ClaimShape,
   planVolumeRestore,
   restoredClaimName,
-  SnapshotSource,
 } from '../plan/restores/planVolumeRestore';
 import { advanceVolumeRestore } from './volumeProgress';
 import { failRecord } from './endRecord';
@@ -119,7 +120,12 @@ export class DefaultRestoreService implements RestoreService {
       options.credentials,
     );
     const entityRef = stringifyEntityRef(entity);
-    const ctx = this.contextOf(entity, request.cluster);
+    const ctx = planContextOf({
+      entity,
+      config: this.options.config,
+      cluster: request.cluster,
+      doing: 'restoring it',
+    });
     if (!ctx.intent.layers.includes(request.layer)) {
       throw new InputError(
         `layer: ${entityRef} has no ${
@@ -236,7 +242,13 @@ export class DefaultRestoreService implements RestoreService {
     const { base, ctx, request, point, now } = options;
     const inPlace = request.target.mode === 'in-place';
     const namespace = await this.targetNamespace(options);
-    const source = await this.readSnapshotSource(ctx, point, { inPlace });
+    const source = await readSnapshotSource({
+      connections: this.options.connections,
+      cluster: this.clusterConfig(ctx.cluster.name),
+      ctx,
+      point,
+      withContent: !inPlace,
+    });
     const claim = restoredClaimName(source.claim.name, base.id);
     const record: RestoreRecord = {
       ...base,
@@ -294,13 +306,13 @@ export class DefaultRestoreService implements RestoreService {
     const { base, ctx, request } = options;
     const source = ctx.intent.workload.namespace;
     if (request.target.mode === 'in-place') {
-      this.reachableCaches(ctx.cluster.name);
+      reachableCaches(this.options.watchers, ctx.cluster.name);
       return source;
     }
     const namespace =
       request.target.namespace ?? `${source}-restore-${base.id}`;
     this.checkNewNamespace(ctx, namespace);
-    const caches = this.reachableCaches(ctx.cluster.name);
+    const caches = reachableCaches(this.options.watchers, ctx.cluster.name);
     await this.requireEmpty(ctx, namespace, caches);
     return namespace;
   }
@@ -321,93 +333,6 @@ export class DefaultRestoreService implements RestoreService {
         completes: 'namespace',
       },
     ];
-  }
-
-  /**
-   * The snapshot to restore from as the cluster holds it: its restore size
-   * and bound content (for a copy in another namespace), and the spec of the
-   * PVC it copies when that still exists (after a disaster it may not).
-   */
-  private async readSnapshotSource(
-    ctx: PlanContext,
-    point: RestorePoint,
-    options: { inPlace: boolean },
-  ): Promise<{ snapshot: SnapshotSource; claim: ClaimShape }> {
-    const cluster = this.clusterConfig(ctx.cluster.name);
-    const namespace = point.object?.namespace ?? ctx.intent.workload.namespace;
-    const read = (object: k8s.KubernetesObject) =>
-      this.options.connections
-        .request(cluster, ({ objects }) => objects.read(object as any))
-        .then(
-          found => found as any,
-          error => {
-            if (statusCode(error) === 404) return undefined;
-            throw new ServiceUnavailableError(
-              `Cluster ${ctx.cluster.name} did not answer for the ${
-                object.kind
-              } ${object.metadata?.name}: ${errorMessage(error)}`,
-            );
-          },
-        );
-    const snapshot = await read({
-      apiVersion: 'snapshot.storage.k8s.io/v1',
-      kind: 'VolumeSnapshot',
-      metadata: { name: point.id, namespace },
-    });
-    const pvcName: string | undefined =
-      snapshot?.spec?.source?.persistentVolumeClaimName ?? point.pvc;
-    if (!snapshot || !pvcName) {
-      throw new InputError(
-        `restorePoint: the VolumeSnapshot ${
-          point.id
-        } is no longer in namespace ${namespace} of cluster ${
-          ctx.cluster.name
-        }${snapshot ? ' or names no PVC' : ''}; choose another restore point`,
-      );
-    }
-    let content: SnapshotSource['content'];
-    if (!options.inPlace) {
-      const contentName = snapshot.status?.boundVolumeSnapshotContentName;
-      const bound = contentName
-        ? await read({
-            apiVersion: 'snapshot.storage.k8s.io/v1',
-            kind: 'VolumeSnapshotContent',
-            metadata: { name: contentName },
-          })
-        : undefined;
-      const handle = bound?.status?.snapshotHandle;
-      if (!handle) {
-        throw new InputError(
-          `restorePoint: the VolumeSnapshot ${point.id} has no bound VolumeSnapshotContent with a snapshot handle, so it cannot be copied to another namespace; restore it in place (a new PVC beside the old one)`,
-        );
-      }
-      content = {
-        snapshotHandle: handle,
-        driver: bound.spec.driver,
-        volumeSnapshotClassName: bound.spec.volumeSnapshotClassName,
-        sourceVolumeMode: bound.spec.sourceVolumeMode,
-      };
-    }
-    const pvc = await read({
-      apiVersion: 'v1',
-      kind: 'PersistentVolumeClaim',
-      metadata: { name: pvcName, namespace },
-    });
-    return {
-      snapshot: {
-        namespace,
-        name: point.id,
-        restoreSize: snapshot.status?.restoreSize,
-        content,
-      },
-      claim: {
-        name: pvcName,
-        storageClassName: pvc?.spec?.storageClassName,
-        accessModes: pvc?.spec?.accessModes,
-        volumeMode: pvc?.spec?.volumeMode,
-        storage: pvc?.spec?.resources?.requests?.storage,
-      },
-    };
   }
 
   /**
@@ -437,7 +362,7 @@ export class DefaultRestoreService implements RestoreService {
         }; such a dump can only be restored in place`,
       );
     }
-    this.reachableCaches(ctx.cluster.name);
+    reachableCaches(this.options.watchers, ctx.cluster.name);
     const database = inPlace
       ? databases.join(', ') || 'every database of the server'
       : `${databases[0]}_restore_${base.id}`;
@@ -687,29 +612,6 @@ export class DefaultRestoreService implements RestoreService {
       );
   }
 
-  private contextOf(entity: Entity, clusterName?: string): PlanContext {
-    const entityRef = stringifyEntityRef(entity);
-    const planned = planContexts({ entity, config: this.options.config });
-    if (planned.state !== 'planned') {
-      throw new InputError(
-        planned.state === 'invalid'
-          ? `${entityRef} has invalid backups annotations; fix them before restoring it`
-          : `${entityRef} has not opted in (no backups/policy annotation)`,
-      );
-    }
-    const ctx = clusterName
-      ? planned.contexts.find(c => c.cluster.name === clusterName)
-      : planned.contexts[0];
-    if (!ctx) {
-      throw new InputError(
-        `cluster: ${entityRef} is not backed up in cluster ${clusterName}; its clusters are ${planned.intent.clusters.join(
-          ', ',
-        )}`,
-      );
-    }
-    return ctx;
-  }
-
   private checkNewNamespace(ctx: PlanContext, namespace: string) {
     const refuse = (why: string) => {
       throw new InputError(`target.namespace: ${why}`);
@@ -735,24 +637,11 @@ export class DefaultRestoreService implements RestoreService {
     }
   }
 
-  private reachableCaches(clusterName: string) {
-    const caches = this.options.watchers.caches(clusterName);
-    const health = caches?.health();
-    if (!caches || !health?.reachable || !caches.served) {
-      throw new ServiceUnavailableError(
-        `Cluster ${clusterName} does not answer${
-          health?.error ? ` (${health.error})` : ''
-        }; try again when it does`,
-      );
-    }
-    return caches;
-  }
-
   /** A namespace that exists must hold no pod and no PVC (nothing is overwritten). */
   private async requireEmpty(
     ctx: PlanContext,
     namespace: string,
-    caches: ReturnType<DefaultRestoreService['reachableCaches']>,
+    caches: ClusterCaches,
   ) {
     const cluster = this.clusterConfig(ctx.cluster.name);
     const exists = await this.options.connections
@@ -821,13 +710,4 @@ function namespaceStep(
     state: 'running',
     startedAt: now,
   };
-}
-
-function requester(credentials: BackstageCredentials): string {
-  const principal = credentials.principal as {
-    type: string;
-    userEntityRef?: string;
-    subject?: string;
-  };
-  return principal.userEntityRef ?? principal.subject ?? principal.type;
 }

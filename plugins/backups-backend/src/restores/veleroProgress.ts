@@ -1,7 +1,11 @@
 import { RestoreRecord } from '@backups-for-backstage/plugin-backups-common';
 import { CachedRestore } from '../cluster/watch/projections';
 
-const FAILED = ['Failed', 'FailedValidation', 'PartiallyFailed'];
+export const VELERO_FAILED_PHASES = [
+  'Failed',
+  'FailedValidation',
+  'PartiallyFailed',
+];
 
 /**
  * A Velero restore's record advanced to what its Restore says now; the same
@@ -41,8 +45,8 @@ export function advanceVeleroRestore(
       outcome: completedOutcome(record, restore),
     };
   }
-  if (FAILED.includes(restore.phase)) {
-    const why = failureOf(restore);
+  if (VELERO_FAILED_PHASES.includes(restore.phase)) {
+    const why = veleroRestoreFailure(restore);
     step.state = 'failed';
     step.finishedAt = restore.completedAt ?? at;
     step.message = `${why}.`;
@@ -85,7 +89,7 @@ function completedOutcome(record: RestoreRecord, restore: CachedRestore) {
 }
 
 /** Why Velero's Restore did not complete, in a sentence without its full stop. */
-function failureOf(restore: CachedRestore): string {
+export function veleroRestoreFailure(restore: CachedRestore): string {
   if (restore.phase === 'FailedValidation') {
     return `Velero refused the restore: ${
       restore.validationErrors.join('; ') || 'validation failed'

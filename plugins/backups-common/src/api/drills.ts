@@ -61,6 +61,11 @@ export interface DrillRecord {
   outcome?: string;
   /** The step that failed, when one did. */
   failedStep?: string;
+  /**
+   * The verdict, once the restores ended: `state` takes it when everything
+   * the drill created is gone (the entity stays held until then).
+   */
+  verdict?: Exclude<DrillState, 'running'>;
   targets: { rtoMs: number; rpoMs: number };
   achieved: {
     /** Drill start to verified; absent until every step succeeded. */

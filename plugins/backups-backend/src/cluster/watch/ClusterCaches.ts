@@ -240,7 +240,10 @@ export class ClusterCaches {
       project: projectRestore,
       namespace: velero,
       labelSelector: MANAGED,
-      indexes: { restore: restore => restore.restoreId },
+      indexes: {
+        restore: restore => restore.restoreId,
+        drill: restore => restore.drillId,
+      },
     });
     this.storageLocations = make('storageLocations', {
       project: projectStorageLocation,
@@ -269,6 +272,7 @@ export class ClusterCaches {
       indexes: {
         namespace: claim => claim.namespace,
         restore: claim => claim.restoreId,
+        drill: claim => claim.drillId,
       },
     });
     this.snapshots = make('snapshots', {
@@ -277,6 +281,7 @@ export class ClusterCaches {
       indexes: {
         entity: snapshot => snapshot.entityKey,
         restore: snapshot => snapshot.restoreId,
+        drill: snapshot => snapshot.drillId,
       },
     });
     this.snapshotSchedules = make('snapshotSchedules', {

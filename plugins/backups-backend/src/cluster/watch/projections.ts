@@ -129,6 +129,8 @@ export interface CachedRestore {
   name: string;
   /** Our restore's id (label `backups/restore`). */
   restoreId?: string;
+  /** Our drill's id (label `backups/drill`). */
+  drillId?: string;
   /** Velero's phase; none yet is new. */
   phase: string;
   startedAt?: string;
@@ -146,6 +148,7 @@ export function projectRestore(object: Raw): CachedRestore {
   return {
     name: object.metadata!.name!,
     restoreId: labels(object)[MANAGED_OBJECT_LABELS.restore],
+    drillId: labels(object)[MANAGED_OBJECT_LABELS.drill],
     phase: status.phase ?? '',
     startedAt: iso(status.startTimestamp),
     completedAt: iso(status.completionTimestamp),
@@ -287,6 +290,8 @@ export interface CachedClaim extends CachedWorkload {
   phase: string;
   /** The restore (label `backups/restore`) that created it. */
   restoreId?: string;
+  /** The drill (label `backups/drill`) that created it. */
+  drillId?: string;
 }
 
 export function projectClaim(object: Raw): CachedClaim {
@@ -294,6 +299,7 @@ export function projectClaim(object: Raw): CachedClaim {
     ...projectWorkload(object),
     phase: object.status?.phase ?? '',
     restoreId: labels(object)[MANAGED_OBJECT_LABELS.restore],
+    drillId: labels(object)[MANAGED_OBJECT_LABELS.drill],
   };
 }
 
@@ -309,6 +315,8 @@ export interface CachedSnapshot {
   error?: string;
   /** The restore (label `backups/restore`) whose copy it is. */
   restoreId?: string;
+  /** The drill (label `backups/drill`) whose copy it is. */
+  drillId?: string;
 }
 
 export function projectSnapshot(object: Raw): CachedSnapshot {
@@ -326,6 +334,7 @@ export function projectSnapshot(object: Raw): CachedSnapshot {
       typeof status.restoreSize === 'string' ? status.restoreSize : undefined,
     error: status.error?.message,
     restoreId: labels(object)[MANAGED_OBJECT_LABELS.restore],
+    drillId: labels(object)[MANAGED_OBJECT_LABELS.drill],
   };
 }
 

@@ -1,0 +1,256 @@
+import { mockCredentials, TestDatabases } from '@backstage/backend-test-utils';
+import { eventually as poll } from '@backups-for-backstage/kube-sandbox';
+import { DrillRecord } from '@backups-for-backstage/plugin-backups-common';
+import { component } from '../testing/fixtures';
+import { ORDERS_ANNOTATIONS } from '../__testUtils__/sandboxClusters';
+import { StatusWorld, startStatusWorld } from '../__testUtils__/statusWorld';
+import { testDatabaseIds } from '../__testUtils__/testDatabaseIds';
+import { openApiSchema } from '../__testUtils__/openApiSchemas';
+
+jest.setTimeout(120_000);
+
+const MINUTE = 60_000;
+const ORDERS_REF = { kind: 'component', namespace: 'default', name: 'orders' };
+const ORDERS = component('orders', {
+  ...ORDERS_ANNOTATIONS,
+  'backups/cluster': 'a',
+  'backups/layers': 'velero,volume-snapshot',
+});
+const DATABASE_IDS = testDatabaseIds();
+
+const eventually = <T>(check: () => Promise<T>) => poll(check, 30_000);
+
+describe.each(DATABASE_IDS)(
+  'drills against a sandbox cluster, recorded in %s',
+  databaseId => {
+    const databases = TestDatabases.create({ ids: DATABASE_IDS });
+    const credentials = mockCredentials.user('user:default/guest');
+    let world: StatusWorld;
+
+    const drill = () =>
+      world.drills.startDrill({
+        entityRef: ORDERS_REF,
+        credentials,
+        reason: 'monthly',
+      });
+    const get = (id: string) => world.drills.getDrill({ id });
+    const stepStates = (record: DrillRecord) =>
+      record.steps.map(step => [step.name, step.state]);
+    /** Advances simulated time a minute at a time until the drill ends. */
+    const ended = (id: string, minutes = 5) =>
+      eventually(async () => {
+        const record = await get(id);
+        if (record.state === 'running') {
+          world.advance(minutes * MINUTE);
+          throw new Error(
+            `drill ${id} still running: ${JSON.stringify(stepStates(record))}`,
+          );
+        }
+        return record;
+      });
+    /** Nothing the drill created is left in the sandbox. */
+    const expectNothingLeft = async (record: DrillRecord) => {
+      await eventually(async () => {
+        for (const ref of record.created) {
+          expect(
+            world.stored(ref.apiVersion, ref.kind, ref.namespace, ref.name),
+          ).toBeUndefined();
+        }
+      });
+      expect(record.created.map(ref => ref.kind)).toContain('Namespace');
+    };
+
+    beforeAll(async () => {
+      world = await startStatusWorld({
+        entities: [ORDERS],
+        databases,
+        databaseId,
+        configOverrides: {
+          restores: { bindTimeout: { minutes: 4 } },
+          drills: { timeout: { minutes: 20 } },
+        },
+      });
+      await world.reconcile();
+      world.advance(65 * MINUTE);
+      await world.onDemand.createBackup({
+        entityRef: ORDERS_REF,
+        credentials,
+        layer: 'volume-snapshot',
+      });
+      world.advance(MINUTE);
+      await eventually(async () => {
+        const { restorePoints } = await world.status.getRestorePoints({
+          entityRef: ORDERS_REF,
+          credentials,
+        });
+        for (const layer of ['velero', 'volume-snapshot']) {
+          if (!restorePoints.some(p => p.layer === layer && p.good)) {
+            throw new Error(`No good ${layer} restore point yet`);
+          }
+        }
+      });
+    });
+
+    afterAll(() => world?.stop());
+
+    it('restores every layer into a labelled scratch namespace, measures RTO and RPO on the sandbox clock, passes, and leaves nothing behind', async () => {
+      const started = await drill();
+      expect(started).toMatchObject({
+        entityRef: 'component:default/orders',
+        cluster: 'a',
+        namespace: `drill-orders-${started.id}`,
+        requestedBy: 'user:default/guest',
+        trigger: 'manual',
+        reason: 'monthly',
+        state: 'running',
+        targets: { rtoMs: 30 * MINUTE, rpoMs: 60 * MINUTE },
+      });
+      expect(stepStates(started)).toEqual([
+        ['namespace', 'succeeded'],
+        ['velero-restore', 'running'],
+        ['workloads-ready', 'pending'],
+        ['volume-claim', 'pending'],
+        ['cleanup', 'pending'],
+      ]);
+      const namespace = world.stored(
+        'v1',
+        'Namespace',
+        undefined,
+        started.namespace,
+      );
+      expect(namespace.metadata.labels).toMatchObject({
+        'backups/drill': started.id,
+        'app.kubernetes.io/managed-by': 'backstage-backups',
+      });
+      const restoreRef = started.created.find(ref => ref.kind === 'Restore')!;
+      const restore = world.stored(
+        'velero.io/v1',
+        'Restore',
+        restoreRef.namespace,
+        restoreRef.name,
+      );
+      expect(restore.metadata.labels['backups/drill']).toBe(started.id);
+      expect(restore.spec).toMatchObject({
+        namespaceMapping: { shop: started.namespace },
+        labelSelector: {
+          matchExpressions: [
+            {
+              key: 'app.kubernetes.io/managed-by',
+              operator: 'NotIn',
+              values: ['backstage-backups'],
+            },
+          ],
+        },
+      });
+      // One restore or drill per entity at a time.
+      await expect(drill()).rejects.toMatchObject({
+        name: 'ConflictError',
+        message: expect.stringContaining(`A drill (${started.id}) is running`),
+      });
+
+      const done = await ended(started.id, 1);
+      expect(done.state).toBe('passed');
+      expect(stepStates(done).every(([, state]) => state === 'succeeded')).toBe(
+        true,
+      );
+      expect(
+        done.steps.find(s => s.name === 'workloads-ready')?.message,
+      ).toMatch(/^(\d+) of \1 workload\(s\) Ready\.$/);
+      // The RTO ends when the last layer is back, measured on the sandbox clock.
+      const verifiedAt = done.steps.find(s => s.name === 'volume-claim')!
+        .finishedAt!;
+      expect(done.achieved.rtoMs).toBe(
+        new Date(verifiedAt).getTime() - new Date(done.requestedAt).getTime(),
+      );
+      expect(done.achieved.rtoMs).toBeGreaterThanOrEqual(MINUTE);
+      expect(done.achieved.layers.map(l => l.layer)).toEqual([
+        'velero',
+        'volume-snapshot',
+      ]);
+      expect(done.achieved.rpoMs).toBe(
+        Math.min(...done.achieved.layers.map(l => l.ageMs)),
+      );
+      expect(done.outcome).toMatch(/^Restored and verified in /);
+      expect(done.cleanedUpAt).toBeDefined();
+      expect(done.created.map(ref => ref.kind)).toEqual([
+        'Namespace',
+        'Restore',
+        'VolumeSnapshotContent',
+        'VolumeSnapshot',
+        'PersistentVolumeClaim',
+      ]);
+      await expectNothingLeft(done);
+      const { drills } = await world.drills.listDrills({
+        entityRef: ORDERS_REF,
+        credentials,
+      });
+      expect(drills.map(d => d.id)).toEqual([started.id]);
+      // As the OpenAPI spec publishes them.
+      const schema = openApiSchema('DrillRecord');
+      for (const answer of [started, done]) {
+        expect(schema(answer) || schema.errors).toBe(true);
+      }
+    });
+
+    it('fails naming the Velero step when the restore fails, and still cleans up', async () => {
+      const sandbox = world.clusters.sandboxes.a;
+      sandbox.controllers.setBackupStorageLocationAvailable(
+        'velero',
+        'default',
+        false,
+      );
+      try {
+        const started = await drill();
+        const done = await ended(started.id, 1);
+        expect(done).toMatchObject({
+          state: 'failed',
+          failedStep: 'velero-restore',
+          outcome: expect.stringMatching(
+            /^Failed at velero-restore: Velero refused the restore: .+\.$/,
+          ),
+        });
+        expect(done.achieved.rtoMs).toBeUndefined();
+        expect(done.steps.find(s => s.name === 'volume-claim')?.message).toBe(
+          'Not run: the drill failed at velero-restore.',
+        );
+        await expectNothingLeft(done);
+      } finally {
+        sandbox.controllers.setBackupStorageLocationAvailable(
+          'velero',
+          'default',
+          true,
+        );
+      }
+    });
+
+    it('fails naming the claim when the PVC never binds, and still cleans up', async () => {
+      const sandbox = world.clusters.sandboxes.a;
+      sandbox.controllers.setVolumeProvisioningAvailable(false);
+      try {
+        const started = await drill();
+        const done = await ended(started.id, 1);
+        expect(done).toMatchObject({
+          state: 'failed',
+          failedStep: 'volume-claim',
+          outcome: expect.stringMatching(
+            /^Failed at volume-claim: the PVC orders-data-restore-[0-9a-f]{8} did not bind within 4 min \(still Pending\)\.$/,
+          ),
+        });
+        await expectNothingLeft(done);
+      } finally {
+        sandbox.controllers.setVolumeProvisioningAvailable(true);
+      }
+    });
+
+    it('fails as timed out when it runs past backups.drills.timeout, and still cleans up', async () => {
+      const started = await drill();
+      world.advance(21 * MINUTE);
+      const done = await ended(started.id, 1);
+      expect(done).toMatchObject({
+        state: 'failed',
+        outcome: expect.stringContaining('the drill timed out after 20 min'),
+      });
+      await expectNothingLeft(done);
+    });
+  },
+);
