@@ -69,6 +69,9 @@ export function serveBackupsApi(
     /** GET …/restores; an empty list when not given. */
     restores?: Answer;
     createRestore?: Answer;
+    /** GET …/drills; an empty list when not given. */
+    drills?: Answer;
+    startDrill?: Answer;
   },
 ): { requests: ReceivedRequest[] } {
   const requests: ReceivedRequest[] = [];
@@ -129,6 +132,19 @@ export function serveBackupsApi(
     http.post(
       `${entity}/restores`,
       handler(r => r.createRestore),
+    ),
+    http.get(
+      `${entity}/drills`,
+      handler(
+        r =>
+          r.drills ?? {
+            body: { entityRef: 'component:default/orders', drills: [] },
+          },
+      ),
+    ),
+    http.post(
+      `${entity}/drills`,
+      handler(r => r.startDrill),
     ),
   );
   return { requests };

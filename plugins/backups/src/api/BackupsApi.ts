@@ -7,6 +7,8 @@ import {
   OnDemandBackup,
   OverviewPage,
   ProtectionIntentResult,
+  DrillList,
+  DrillRecord,
   RestoreList,
   RestorePointList,
   RestoreRecord,
@@ -89,6 +91,19 @@ export interface BackupsApi {
     entityRef: CompoundEntityRef | string,
     options?: BackupsRequestOptions,
   ): Promise<RestoreList>;
+
+  /** Starts a disaster-recovery drill of the entity's newest restore points. */
+  startDrill(
+    entityRef: CompoundEntityRef | string,
+    request: { cluster?: string; reason?: string },
+    options?: BackupsRequestOptions,
+  ): Promise<{ id: string; drill: DrillRecord }>;
+
+  /** The entity's drills, newest first. */
+  listDrills(
+    entityRef: CompoundEntityRef | string,
+    options?: BackupsRequestOptions,
+  ): Promise<DrillList>;
 
   /** The fleet: one row per opted-in entity the caller may read. */
   getOverview(

@@ -8,6 +8,8 @@ import {
   OnDemandBackup,
   OverviewPage,
   ProtectionIntentResult,
+  DrillList,
+  DrillRecord,
   RestoreList,
   RestorePointList,
   RestoreRecord,
@@ -97,6 +99,27 @@ export class BackupsClient implements BackupsApi {
     options?: BackupsRequestOptions,
   ): Promise<RestoreList> {
     return this.request<RestoreList>(`${entityPath(entityRef)}/restores`, {
+      signal: options?.signal,
+    });
+  }
+
+  async startDrill(
+    entityRef: CompoundEntityRef | string,
+    request: { cluster?: string; reason?: string },
+    options?: BackupsRequestOptions,
+  ): Promise<{ id: string; drill: DrillRecord }> {
+    return this.request(`${entityPath(entityRef)}/drills`, {
+      method: 'POST',
+      body: request,
+      signal: options?.signal,
+    });
+  }
+
+  async listDrills(
+    entityRef: CompoundEntityRef | string,
+    options?: BackupsRequestOptions,
+  ): Promise<DrillList> {
+    return this.request<DrillList>(`${entityPath(entityRef)}/drills`, {
       signal: options?.signal,
     });
   }

@@ -97,6 +97,7 @@ describe('EntityBackupsContent', () => {
     await screen.findByText('Is it protected?');
     const base = '/api/backups/entities/Component/team%20a/x%2Fy%231';
     expect(requests.map(request => request.url.pathname).sort()).toEqual([
+      `${base}/drills`,
       `${base}/intent`,
       `${base}/restore-points`,
       `${base}/restores`,

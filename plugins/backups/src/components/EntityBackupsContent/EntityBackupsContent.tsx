@@ -29,6 +29,7 @@ import { ComplianceSummary } from '../ComplianceSummary';
 import { RestorePointsTable } from '../RestorePointsTable';
 import { RestoreDialog } from '../RestoreDialog';
 import { RestoreHistory, useEntityRestores } from '../RestoreHistory';
+import { DrillHistory, useEntityDrills } from '../DrillHistory';
 import { useEntityBackups } from './useEntityBackups';
 import { describeError } from '../../utils/describeError';
 
@@ -40,18 +41,21 @@ function ProtectionIntentView(props: {
   const backups = useEntityBackups(props.entity);
   const { status } = backups;
   const restores = useEntityRestores(props.entity);
+  const drills = useEntityDrills(props.entity);
+  const drilling = drills.records.find(d => d.state === 'running');
   const mayRestore = usePermission({
     permission: backupsRestoreCreatePermission,
     resourceRef: intent.entityRef,
   });
   const [restoring, setRestoring] = useState<RestorePoint>();
-  const running = restores.restores.find(r => r.state === 'running');
+  const running = restores.records.find(r => r.state === 'running');
   const restoreDisabledReason = () => {
     if (mayRestore.loading) return 'Checking your permissions…';
     if (!mayRestore.allowed) {
       return `You may not restore ${intent.entityRef} (backups.restore.create)`;
     }
     if (running) return `Restore ${running.id} is running; one at a time`;
+    if (drilling) return `Drill ${drilling.id} is running; one at a time`;
     return undefined;
   };
   return (
@@ -91,9 +95,21 @@ function ProtectionIntentView(props: {
           />
         </Grid>
       ))}
-      {restores.restores.length > 0 ? (
+      <Grid item xs={12}>
+        <DrillHistory
+          entityRef={intent.entityRef}
+          drills={drills.records}
+          onStarted={drills.refresh}
+          busy={
+            running
+              ? `Restore ${running.id} is running; one at a time`
+              : undefined
+          }
+        />
+      </Grid>
+      {restores.records.length > 0 ? (
         <Grid item xs={12}>
-          <RestoreHistory restores={restores.restores} />
+          <RestoreHistory restores={restores.records} />
         </Grid>
       ) : null}
       {status

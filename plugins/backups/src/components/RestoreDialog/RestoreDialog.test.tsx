@@ -1,6 +1,6 @@
 import { EntityProvider } from '@backstage/plugin-catalog-react';
 import { permissionApiRef } from '@backstage/plugin-permission-react';
-import { signalApiRef, SignalApi } from '@backstage/plugin-signals-react';
+import { signalApiRef } from '@backstage/plugin-signals-react';
 import {
   mockApis,
   registerMswTestHooks,
@@ -28,6 +28,7 @@ import {
   restorePointList,
 } from '../../__testUtils__/statusFixtures';
 import { EntityBackupsContent } from '../EntityBackupsContent';
+import { testSignals, TestSignals } from '../../__testUtils__/testSignals';
 
 const server = setupServer();
 registerMswTestHooks(server);
@@ -63,28 +64,9 @@ function restoreRecord(overrides: Partial<RestoreRecord> = {}): RestoreRecord {
   };
 }
 
-/** Signals as the signals plugin delivers them, driven by the test. */
-function testSignals() {
-  const listeners = new Map<string, Set<(message: any) => void>>();
-  const api: SignalApi = {
-    subscribe(channel, onMessage) {
-      const set = listeners.get(channel) ?? new Set();
-      set.add(onMessage as (message: any) => void);
-      listeners.set(channel, set);
-      return { unsubscribe: () => set.delete(onMessage as any) };
-    },
-  };
-  return {
-    api,
-    send(channel: string, message: object) {
-      listeners.get(channel)?.forEach(listener => listener(message));
-    },
-  };
-}
-
 async function renderTab(options: {
   denied?: string[];
-  signals?: ReturnType<typeof testSignals>;
+  signals?: TestSignals;
 }) {
   const permissions = mockApis.permission({
     authorize: request =>

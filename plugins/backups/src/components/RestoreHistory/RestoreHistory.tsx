@@ -2,14 +2,9 @@ import { InfoCard, Table, TableColumn } from '@backstage/core-components';
 import {
   LAYER_TITLES,
   RestoreRecord,
-  RestoreStep,
 } from '@backups-for-backstage/plugin-backups-common';
 import Chip from '@material-ui/core/Chip';
-import Step from '@material-ui/core/Step';
-import StepContent from '@material-ui/core/StepContent';
-import StepLabel from '@material-ui/core/StepLabel';
-import Stepper from '@material-ui/core/Stepper';
-import Typography from '@material-ui/core/Typography';
+import { StepsProgress } from './StepsProgress';
 import { relativeTime, utcTime } from '../../utils/time';
 
 const STATE_LABELS: Record<RestoreRecord['state'], string> = {
@@ -48,30 +43,14 @@ function target(restore: RestoreRecord): string {
 /** A running restore's steps, as they advance. */
 function RestoreProgress(props: { restore: RestoreRecord }) {
   const { restore } = props;
-  const active = restore.steps.findIndex(step => step.state !== 'succeeded');
   return (
-    <div aria-label={`Restore ${restore.id} in progress`}>
-      <Typography variant="subtitle2">
-        {LAYER_TITLES[restore.layer]}: restoring {restore.restorePoint.id} to{' '}
-        {target(restore)} in {restore.cluster}
-      </Typography>
-      <Stepper
-        orientation="vertical"
-        activeStep={active === -1 ? restore.steps.length : active}
-      >
-        {restore.steps.map((step: RestoreStep) => (
-          <Step key={step.name} completed={step.state === 'succeeded'}>
-            <StepLabel error={step.state === 'failed'}>{step.title}</StepLabel>
-            <StepContent>
-              <Typography variant="body2" role="status">
-                {step.message ??
-                  (step.state === 'running' ? 'In progress…' : 'Waiting')}
-              </Typography>
-            </StepContent>
-          </Step>
-        ))}
-      </Stepper>
-    </div>
+    <StepsProgress
+      label={`Restore ${restore.id} in progress`}
+      heading={`${LAYER_TITLES[restore.layer]}: restoring ${
+        restore.restorePoint.id
+      } to ${target(restore)} in ${restore.cluster}`}
+      steps={restore.steps}
+    />
   );
 }
 

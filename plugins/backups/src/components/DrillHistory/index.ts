@@ -1,0 +1,3 @@
+export { DrillHistory } from './DrillHistory';
+export type { DrillHistoryProps } from './DrillHistory';
+export { useEntityDrills } from './useEntityDrills';
