@@ -78,6 +78,7 @@ function noControllers(): SandboxControllers {
     setBackupStorageLocationAvailable: off,
     setVolumeProvisioningAvailable: off,
     setJobOutcome: off,
+    setPodReadiness: off,
     stop: () => undefined,
   };
 }

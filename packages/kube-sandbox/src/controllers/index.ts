@@ -61,6 +61,12 @@ export interface SandboxControllers {
   setVolumeProvisioningAvailable(available: boolean): void;
   /** Replaces how Jobs end from now on. */
   setJobOutcome(outcome: (job: KubeObject) => JobOutcome): void;
+  /**
+   * Decides which running pods pass their readiness probe (default: all,
+   * `podReadyAfterMs` after they start); the others stay Running and not
+   * Ready until a later call lets them pass.
+   */
+  setPodReadiness(ready: (pod: KubeObject) => boolean): void;
   stop(): void;
 }
 
@@ -94,8 +100,11 @@ export function startControllers(
     defaultBackupTtlMs: options.defaultBackupTtlMs ?? 720 * 3_600_000,
   });
   const claims = persistentVolumeClaimController(rt);
+  const kubelet = podController(rt, {
+    podReadyAfterMs: options.podReadyAfterMs ?? 2_000,
+  });
   const controllers: Controller[] = [
-    podController(rt, { podReadyAfterMs: options.podReadyAfterMs ?? 2_000 }),
+    kubelet,
     deploymentController(rt),
     statefulSetController(rt),
     jobController(rt, {
@@ -136,6 +145,9 @@ export function startControllers(
     },
     setJobOutcome(outcome) {
       jobOutcome = outcome;
+    },
+    setPodReadiness(ready) {
+      kubelet.setReadiness(ready);
     },
     stop() {
       unsubscribe();

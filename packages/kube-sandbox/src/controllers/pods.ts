@@ -186,9 +186,11 @@ function notStarted(pod: KubeObject): boolean {
 export function podController(
   rt: ControllerRuntime,
   options: { podReadyAfterMs: number },
-): Controller {
+): Controller & { setReadiness(ready: (pod: KubeObject) => boolean): void } {
   const pods = rt.kind('v1', 'Pod')!;
   let nextIp = 1;
+  // A pod this refuses stays Running and not Ready, as with a failing readiness probe.
+  let passesReadiness: (pod: KubeObject) => boolean = () => true;
 
   function allocateIp() {
     const n = nextIp++;
@@ -201,6 +203,7 @@ export function podController(
       return;
     const status = pod.status as Fields | undefined;
     if (status?.phase !== 'Running' || isPodReady(pod)) return;
+    if (!passesReadiness(pod)) return;
     rt.writeStatus(pods, pod, readyStatus(status, rt.timestamp()));
   }
 
@@ -225,6 +228,16 @@ export function podController(
   }
 
   return {
+    setReadiness(ready) {
+      passesReadiness = ready;
+      // Pods that were held back become Ready now, as a probe that passes again.
+      for (const pod of rt.store.objects(pods)) {
+        const { namespace, name, uid } = pod.metadata;
+        rt.enqueue(`pod-readiness/${uid}`, () =>
+          markReady(namespace!, name!, uid!),
+        );
+      }
+    },
     onEvent(event: StoreEvent) {
       if (!sameResource(pods, event.resource)) return;
       const pod = event.object;

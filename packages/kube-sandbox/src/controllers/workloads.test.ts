@@ -99,6 +99,29 @@ describe('workload controllers', () => {
       ]);
     });
 
+    it('keeps pods that fail their readiness probe Running and not Ready, until they pass', () => {
+      cluster.controllers.setPodReadiness(
+        pod => pod.metadata.namespace !== 'shop',
+      );
+      cluster.apply(workload('Deployment', 'api', { replicas: 2 }));
+      cluster.advance(60_000);
+      expect(pods('api').map(pod => [status(pod).phase, isReady(pod)])).toEqual(
+        [
+          ['Running', false],
+          ['Running', false],
+        ],
+      );
+      expect(
+        status(cluster.get('apps/v1', 'Deployment', 'shop', 'api')),
+      ).toMatchObject({ replicas: 2, unavailableReplicas: 2 });
+
+      cluster.controllers.setPodReadiness(() => true);
+      expect(pods('api').every(isReady)).toBe(true);
+      expect(
+        status(cluster.get('apps/v1', 'Deployment', 'shop', 'api')),
+      ).toMatchObject({ readyReplicas: 2 });
+    });
+
     it('defaults to one replica, scales, and replaces pods when the template changes', () => {
       cluster.apply(workload('Deployment', 'web'));
       expect(pods('web')).toHaveLength(1);

@@ -51,6 +51,18 @@ export function dumpReport(
   });
 }
 
+/**
+ * How a database restore Job's pod ends in the sandbox: as the restore script
+ * reports success, a dump that is not the one recorded, or (drills) a
+ * backups/drill-verify query that found nothing.
+ */
+export type RestoreBehaviour = 'good' | 'bad-sha256' | 'verify-empty';
+
+const RESTORE_ERRORS: Record<Exclude<RestoreBehaviour, 'good'>, string> = {
+  'bad-sha256': 'sha256 mismatch: the dump is not the one recorded',
+  'verify-empty': 'backups/drill-verify found nothing in the restored database',
+};
+
 export interface StatusWorld {
   clusters: SandboxClusters;
   config: BackupsConfig;
@@ -65,8 +77,8 @@ export interface StatusWorld {
   catalog: ReturnType<typeof catalogServiceMock>;
   /** How dump Jobs end from now on. */
   setDumps(behaviour: DumpBehaviour): void;
-  /** How database restore Jobs end from now on. */
-  setRestores(behaviour: 'good' | 'bad-sha256'): void;
+  /** How database restore Jobs (of restores and drills) end from now on. */
+  setRestores(behaviour: RestoreBehaviour): void;
   reconcile(): Promise<void>;
   /** Advances every sandbox's clock. */
   advance(ms: number): void;
@@ -98,27 +110,34 @@ export async function startStatusWorld(options: {
   // The sandbox calls jobOutcome when a pod starts; it runs JOB_MS.
   const JOB_MS = 30_000;
   let clock = () => new Date();
-  let restoreBehaviour: 'good' | 'bad-sha256' = 'good';
+  let restoreBehaviour: RestoreBehaviour = 'good';
   const jobOutcome = (job: KubeObject): JobOutcome => {
     const layer = job.metadata.labels?.['backups/layer'];
     if (layer !== 'database') return { succeeded: true };
-    if (job.metadata.labels?.['backups/restore']) {
+    const drill = job.metadata.labels?.['backups/drill'];
+    if (job.metadata.labels?.['backups/restore'] || drill) {
       // What the restore script reports (it runs no script here).
-      return restoreBehaviour === 'good'
-        ? {
-            succeeded: true,
-            terminationMessage: JSON.stringify({
-              file: 'restored',
-              restoredAt: clock().toISOString(),
-              bytes: 123_456,
-            }),
-          }
-        : {
-            succeeded: false,
-            terminationMessage: JSON.stringify({
-              error: 'sha256 mismatch: the dump is not the one recorded',
-            }),
-          };
+      // Only a drill's Job runs backups/drill-verify.
+      const fails =
+        restoreBehaviour === 'bad-sha256' ||
+        (restoreBehaviour === 'verify-empty' && drill);
+      if (fails) {
+        const error =
+          RESTORE_ERRORS[restoreBehaviour as Exclude<RestoreBehaviour, 'good'>];
+        return {
+          succeeded: false,
+          terminationMessage: JSON.stringify({ error }),
+        };
+      }
+      return {
+        succeeded: true,
+        terminationMessage: JSON.stringify({
+          file: 'restored',
+          restoredAt: clock().toISOString(),
+          bytes: 123_456,
+          ...(drill ? { verifiedRows: 1, scratchDropped: true } : {}),
+        }),
+      };
     }
     return {
       succeeded: dumpBehaviour !== 'failed',

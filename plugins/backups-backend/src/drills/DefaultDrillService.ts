@@ -36,6 +36,8 @@ import {
   planVeleroRestore,
 } from '../plan/restores/planVeleroRestore';
 import { planVolumeRestore } from '../plan/restores/planVolumeRestore';
+import { planRestoreJob } from '../plan/restores/planRestoreJob';
+import { terminationReports } from '../restores/jobProgress';
 import { PlanContext, PlannedObject } from '../plan/types';
 import { readSnapshotSource } from '../restores/snapshotSource';
 import {
@@ -44,13 +46,19 @@ import {
 } from '../restores/veleroProgress';
 import { dataLayers } from '../status/compliance';
 import { StatusService } from '../status/StatusService';
-import { drillNamespaceName } from './drillNamespace';
+import { drillDatabaseName, drillNamespaceName } from './drillNamespace';
 import { DrillService } from './DrillService';
 import { drillVerdict } from './verdict';
 
 const LABEL = MANAGED_OBJECT_LABELS.drill;
 /** The watched kinds whose changes may advance a drill. */
-const FOLLOWED_KINDS = new Set(['restores', 'claims', 'snapshots', 'pods']);
+const FOLLOWED_KINDS = new Set([
+  'restores',
+  'jobs',
+  'claims',
+  'snapshots',
+  'pods',
+]);
 /** How many steps one look at a drill may take (those that end at once). */
 const MAX_TRANSITIONS = 8;
 
@@ -139,7 +147,12 @@ export class DefaultDrillService implements DrillService {
       }
       return {
         layer,
-        restorePoint: { id: point.id, time: point.time },
+        restorePoint: {
+          id: point.id,
+          time: point.time,
+          ...(point.file ? { file: point.file } : {}),
+          ...(point.sha256 ? { sha256: point.sha256 } : {}),
+        },
         ageMs: Math.max(0, now.getTime() - new Date(point.time).getTime()),
       };
     });
@@ -332,13 +345,16 @@ export class DefaultDrillService implements DrillService {
           ? this.fail(ctx, running, step.name, created.failed)
           : created.record;
       }
-      case 'database':
-        return this.fail(
-          ctx,
-          running,
-          step.name,
-          'database drills (the newest dump loaded into a scratch database and backups/drill-verify run read-only) are not available in this version, so this drill cannot show that the database comes back',
-        );
+      case 'database': {
+        const job = this.planDatabaseJob(ctx, record);
+        if ('failed' in job) {
+          return this.fail(ctx, running, step.name, job.failed);
+        }
+        const created = await this.create(running, [job.object]);
+        return 'failed' in created
+          ? this.fail(ctx, running, step.name, created.failed)
+          : created.record;
+      }
       case 'cleanup':
         await this.deleteCreated(running);
         return running;
@@ -377,6 +393,8 @@ export class DefaultDrillService implements DrillService {
       }
       case 'workloads-ready':
         return this.observeWorkloads(ctx, record, index);
+      case 'database':
+        return this.observeDatabaseJob(ctx, record, index);
       case 'volume-claim': {
         const inDrill = <T extends { namespace: string }>(
           items?: readonly T[],
@@ -430,6 +448,92 @@ export class DefaultDrillService implements DrillService {
       default:
         return record;
     }
+  }
+
+  /**
+   * The restore Job of the database layer in drill mode: the newest good
+   * dump into the scratch database `<db>_drill_<id>` on the component's
+   * server, checked with backups/drill-verify read-only, then dropped.
+   */
+  private planDatabaseJob(
+    ctx: PlanContext,
+    record: DrillRecord,
+  ): { object: PlannedObject } | { failed: string } {
+    const point = this.pointOf(record, 'database');
+    if (!point.file || !point.sha256) {
+      return {
+        failed: `the dump ${point.id} has no recorded file and sha256 to restore from`,
+      };
+    }
+    const { databases } = ctx.intent.database!;
+    if (databases.length !== 1) {
+      return {
+        failed: `the dumps of ${record.entityRef} hold ${
+          databases.length === 0
+            ? 'every database of the server'
+            : `${databases.length} databases`
+        }; a drill loads a single-database dump into a scratch database`,
+      };
+    }
+    return {
+      object: planRestoreJob(ctx, {
+        id: record.id,
+        label: LABEL,
+        restoreFile: point.file,
+        sha256: point.sha256,
+        database: drillDatabaseName({ database: databases[0], id: record.id }),
+        drill: { verify: ctx.intent.drill?.verify },
+      }),
+    };
+  }
+
+  /** Done when the drill's restore Job ended: what its pod reported says how. */
+  private async observeDatabaseJob(
+    ctx: PlanContext,
+    record: DrillRecord,
+    index: number,
+  ): Promise<DrillRecord> {
+    const job = this.options.watchers
+      .caches(record.cluster)
+      ?.jobs?.lookup('drill', record.id)[0];
+    if (!job || job.outcome === 'running') return record;
+    const pods = await this.options.connections.request(
+      this.clusterConfig(record.cluster),
+      ({ api }) =>
+        api(k8s.CoreV1Api).listNamespacedPod({
+          namespace: job.namespace,
+          labelSelector: `${LABEL}=${record.id}`,
+        }),
+    );
+    const reports = pods.items.flatMap(terminationReports);
+    const point = this.pointOf(record, 'database');
+    const database = drillDatabaseName({
+      database: ctx.intent.database!.databases[0],
+      id: record.id,
+    });
+    if (job.outcome === 'succeeded') {
+      const rows = reports.find(r => typeof r.verifiedRows === 'number')
+        ?.verifiedRows as number | undefined;
+      return this.succeed(
+        ctx,
+        record,
+        index,
+        `Loaded the dump ${
+          point.id
+        } into the scratch database ${database} after checking its sha256; backups/drill-verify found ${
+          rows ?? 'some'
+        } row(s) read-only; ${database} was dropped.`,
+      );
+    }
+    const error = reports.find(r => typeof r.error === 'string')?.error;
+    return this.fail(
+      ctx,
+      record,
+      'database',
+      `the drill's restore Job ${job.name} failed: ${
+        (error as string | undefined) ?? job.failureMessage ?? 'see its pod log'
+      }`,
+    );
   }
 
   /** The Deployments and StatefulSets Velero brought back, all Ready. */
@@ -740,7 +844,12 @@ function drillSteps(options: {
       ? [
           step(
             'database',
-            'Load the newest good dump into a scratch database and run backups/drill-verify',
+            `Load the newest good dump into the scratch database ${drillDatabaseName(
+              {
+                database: options.ctx.intent.database?.databases[0] ?? 'all',
+                id: options.id,
+              },
+            )}, run backups/drill-verify read-only, drop it`,
           ),
         ]
       : []),

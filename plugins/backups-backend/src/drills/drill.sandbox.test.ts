@@ -11,10 +11,11 @@ jest.setTimeout(120_000);
 
 const MINUTE = 60_000;
 const ORDERS_REF = { kind: 'component', namespace: 'default', name: 'orders' };
+const VERIFY = 'SELECT 1 FROM orders LIMIT 1';
 const ORDERS = component('orders', {
   ...ORDERS_ANNOTATIONS,
   'backups/cluster': 'a',
-  'backups/layers': 'velero,volume-snapshot',
+  'backups/drill-verify': VERIFY,
 });
 const DATABASE_IDS = testDatabaseIds();
 
@@ -83,7 +84,7 @@ describe.each(DATABASE_IDS)(
           entityRef: ORDERS_REF,
           credentials,
         });
-        for (const layer of ['velero', 'volume-snapshot']) {
+        for (const layer of ['velero', 'database', 'volume-snapshot']) {
           if (!restorePoints.some(p => p.layer === layer && p.good)) {
             throw new Error(`No good ${layer} restore point yet`);
           }
@@ -109,6 +110,7 @@ describe.each(DATABASE_IDS)(
         ['namespace', 'succeeded'],
         ['velero-restore', 'running'],
         ['workloads-ready', 'pending'],
+        ['database', 'pending'],
         ['volume-claim', 'pending'],
         ['cleanup', 'pending'],
       ]);
@@ -148,6 +150,37 @@ describe.each(DATABASE_IDS)(
         message: expect.stringContaining(`A drill (${started.id}) is running`),
       });
 
+      // The database step's Job, as the sandbox holds it while it runs.
+      const job = await eventually(async () => {
+        const record = await get(started.id);
+        const ref = record.created.find(r => r.kind === 'Job');
+        if (!ref) {
+          world.advance(MINUTE);
+          throw new Error('no database Job yet');
+        }
+        return world.stored('batch/v1', 'Job', ref.namespace, ref.name);
+      });
+      const point = (await get(started.id)).achieved.layers.find(
+        l => l.layer === 'database',
+      )!.restorePoint;
+      expect(job.metadata.labels['backups/drill']).toBe(started.id);
+      const env = Object.fromEntries(
+        job.spec.template.spec.containers[0].env.map((e: any) => [
+          e.name,
+          e.value ?? e.valueFrom,
+        ]),
+      );
+      expect(env).toMatchObject({
+        RESTORE_FILE: point.file,
+        EXPECTED_SHA256: point.sha256,
+        TARGET_DB_NAME: `orders_drill_${started.id}`,
+        DRILL: '1',
+        VERIFY_QUERY: VERIFY,
+        DB_PASSWORD: {
+          secretKeyRef: { name: 'orders-db-credentials', key: 'password' },
+        },
+      });
+
       const done = await ended(started.id, 1);
       expect(done.state).toBe('passed');
       expect(stepStates(done).every(([, state]) => state === 'succeeded')).toBe(
@@ -156,6 +189,18 @@ describe.each(DATABASE_IDS)(
       expect(
         done.steps.find(s => s.name === 'workloads-ready')?.message,
       ).toMatch(/^(\d+) of \1 workload\(s\) Ready\.$/);
+      // The dump went into a scratch database, checked read-only, dropped.
+      const scratch = `orders_drill_${started.id}`;
+      expect(done.steps.find(s => s.name === 'database')).toMatchObject({
+        title: `Load the newest good dump into the scratch database ${scratch}, run backups/drill-verify read-only, drop it`,
+        message: expect.stringMatching(
+          new RegExp(
+            `^Loaded the dump .+ into the scratch database ${scratch} after checking its sha256; backups/drill-verify found 1 row\\(s\\) read-only; ${scratch} was dropped\\.$`,
+          ),
+        ),
+      });
+      const jobRef = done.created.find(ref => ref.kind === 'Job')!;
+      expect(jobRef.namespace).toBe('shop');
       // The RTO ends when the last layer is back, measured on the sandbox clock.
       const verifiedAt = done.steps.find(s => s.name === 'volume-claim')!
         .finishedAt!;
@@ -165,6 +210,7 @@ describe.each(DATABASE_IDS)(
       expect(done.achieved.rtoMs).toBeGreaterThanOrEqual(MINUTE);
       expect(done.achieved.layers.map(l => l.layer)).toEqual([
         'velero',
+        'database',
         'volume-snapshot',
       ]);
       expect(done.achieved.rpoMs).toBe(
@@ -175,6 +221,7 @@ describe.each(DATABASE_IDS)(
       expect(done.created.map(ref => ref.kind)).toEqual([
         'Namespace',
         'Restore',
+        'Job',
         'VolumeSnapshotContent',
         'VolumeSnapshot',
         'PersistentVolumeClaim',
@@ -239,6 +286,58 @@ describe.each(DATABASE_IDS)(
         await expectNothingLeft(done);
       } finally {
         sandbox.controllers.setVolumeProvisioningAvailable(true);
+      }
+    });
+
+    it.each([
+      [
+        'bad-sha256',
+        /^Failed at database: the drill's restore Job .+ failed: sha256 mismatch: the dump is not the one recorded\.$/,
+      ],
+      [
+        'verify-empty',
+        /^Failed at database: the drill's restore Job .+ failed: backups\/drill-verify found nothing in the restored database\.$/,
+      ],
+    ] as const)(
+      'fails naming the database step when the restore Job reports %s, and still cleans up',
+      async (behaviour, outcome) => {
+        world.setRestores(behaviour);
+        try {
+          const started = await drill();
+          const done = await ended(started.id, 1);
+          expect(done).toMatchObject({
+            state: 'failed',
+            failedStep: 'database',
+            outcome: expect.stringMatching(outcome),
+          });
+          expect(done.steps.find(s => s.name === 'volume-claim')?.message).toBe(
+            'Not run: the drill failed at database.',
+          );
+          await expectNothingLeft(done);
+        } finally {
+          world.setRestores('good');
+        }
+      },
+    );
+
+    it('fails at workloads-ready when the pods that came back never become Ready, and still cleans up', async () => {
+      const sandbox = world.clusters.sandboxes.a;
+      sandbox.controllers.setPodReadiness(
+        pod => !pod.metadata.namespace!.startsWith('drill-'),
+      );
+      try {
+        const started = await drill();
+        const done = await ended(started.id, 5);
+        expect(done).toMatchObject({
+          state: 'failed',
+          failedStep: 'workloads-ready',
+          outcome: expect.stringMatching(
+            /^Failed at workloads-ready: the drill timed out after 20 min \(0 of \d+ workload\(s\) Ready\)\.$/,
+          ),
+        });
+        await expectNothingLeft(done);
+      } finally {
+        sandbox.controllers.setPodReadiness(() => true);
       }
     });
 

@@ -1,4 +1,4 @@
-import { drillNamespaceName } from './drillNamespace';
+import { drillDatabaseName, drillNamespaceName } from './drillNamespace';
 
 const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 
@@ -38,5 +38,19 @@ describe('drillNamespaceName', () => {
     });
     expect(upper).toMatch(DNS_LABEL);
     expect(upper).toMatch(/^drill-orders-v2-[0-9a-f]{6}-abcd1234$/);
+  });
+});
+
+describe('drillDatabaseName', () => {
+  it('is <db>_drill_<id>, the name shortened to fit PostgreSQL', () => {
+    expect(drillDatabaseName({ database: 'orders', id: 'ab12cd34' })).toBe(
+      'orders_drill_ab12cd34',
+    );
+    const long = drillDatabaseName({
+      database: 'd'.repeat(80),
+      id: 'ab12cd34',
+    });
+    expect(long).toHaveLength(63);
+    expect(long.endsWith('_drill_ab12cd34')).toBe(true);
   });
 });

@@ -27,3 +27,21 @@ export function drillNamespaceName(options: {
   const head = name.slice(0, Math.max(1, room)).replace(/-+$/, '') || 'x';
   return `${prefix}${head}-${digest}-${id}`;
 }
+
+/** PostgreSQL's identifier limit (MySQL allows 64). */
+const DATABASE_NAME_LIMIT = 63;
+
+/**
+ * The scratch database a drill loads the newest dump into, on the
+ * component's own server: `<db>_drill_<id>`, the name shortened to fit.
+ */
+export function drillDatabaseName(options: {
+  database: string;
+  id: string;
+}): string {
+  const suffix = `_drill_${options.id}`;
+  return `${options.database.slice(
+    0,
+    DATABASE_NAME_LIMIT - suffix.length,
+  )}${suffix}`;
+}

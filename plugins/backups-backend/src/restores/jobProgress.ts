@@ -42,20 +42,33 @@ export function advanceDatabaseRestore(
 export function terminationError(
   pod: k8s.KubernetesObject,
 ): string | undefined {
+  return terminationReports(pod).find(
+    (report): report is { error: string } => typeof report.error === 'string',
+  )?.error;
+}
+
+/**
+ * The JSON reports a finished pod's containers wrote to their termination
+ * logs (the scripts' `{"file", …}` or `{"error"}`), init containers first.
+ */
+export function terminationReports(
+  pod: k8s.KubernetesObject,
+): Array<Record<string, unknown>> {
   const status = (pod as k8s.V1Pod).status;
   const statuses = [
     ...(status?.initContainerStatuses ?? []),
     ...(status?.containerStatuses ?? []),
   ];
+  const reports: Array<Record<string, unknown>> = [];
   for (const container of statuses) {
     const message = container.state?.terminated?.message;
     if (!message) continue;
     try {
       const parsed = JSON.parse(message);
-      if (typeof parsed?.error === 'string') return parsed.error;
+      if (parsed && typeof parsed === 'object') reports.push(parsed);
     } catch {
       // Not a report of ours.
     }
   }
-  return undefined;
+  return reports;
 }

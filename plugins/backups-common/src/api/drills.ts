@@ -32,7 +32,13 @@ export const DRILL_VERDICTS: readonly Exclude<DrillState, 'running'>[] = [
  */
 export interface DrillLayerResult {
   layer: BackupLayer;
-  restorePoint: { id: string; time: string };
+  restorePoint: {
+    id: string;
+    time: string;
+    /** Dumps: the file the drill loads, and the sha256 recorded when it was made. */
+    file?: string;
+    sha256?: string;
+  };
   /** The restore point's age when the drill started: the RPO achieved for this layer. */
   ageMs: number;
 }

@@ -260,6 +260,7 @@ export class ClusterCaches {
         cronJob: job => job.cronJob,
         entity: job => job.entityKey,
         restore: job => job.restoreId,
+        drill: job => job.drillId,
       },
     });
     this.pods = make('pods', {

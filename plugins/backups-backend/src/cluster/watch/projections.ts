@@ -226,6 +226,8 @@ export interface CachedJob {
   cronJob?: string;
   /** The restore (label `backups/restore`) whose Job it is. */
   restoreId?: string;
+  /** The drill (label `backups/drill`) whose Job it is. */
+  drillId?: string;
   onDemand: boolean;
   createdAt?: string;
   startedAt?: string;
@@ -257,6 +259,7 @@ export function projectJob(object: Raw): CachedJob {
     layer: labels(object)[MANAGED_OBJECT_LABELS.layer],
     cronJob: owner?.name,
     restoreId: labels(object)[MANAGED_OBJECT_LABELS.restore],
+    drillId: labels(object)[MANAGED_OBJECT_LABELS.drill],
     onDemand:
       object.metadata?.annotations?.['cronjob.kubernetes.io/instantiate'] ===
       'manual',

@@ -83,8 +83,9 @@ export function dumpEnvironment(ctx: PlanContext): EnvVar[] {
 /**
  * The environment of the restore container: the dump environment without
  * retention, plus RESTORE_FILE (a `file` from a dump report), EXPECTED_SHA256
- * and the optional TARGET_DB_HOST / TARGET_DB_NAME. planRestoreJob fills them
- * in for one restore; the template plans them empty.
+ * and the optional TARGET_DB_HOST / TARGET_DB_NAME; for a drill, DRILL=1 and
+ * VERIFY_QUERY (`backups/drill-verify`). planRestoreJob fills them in for one
+ * restore or drill; the template plans them empty.
  */
 export function restoreEnvironment(ctx: PlanContext): EnvVar[] {
   return [
@@ -93,6 +94,8 @@ export function restoreEnvironment(ctx: PlanContext): EnvVar[] {
     { name: 'EXPECTED_SHA256', value: '' },
     { name: 'TARGET_DB_HOST', value: '' },
     { name: 'TARGET_DB_NAME', value: '' },
+    { name: 'DRILL', value: '' },
+    { name: 'VERIFY_QUERY', value: '' },
   ];
 }
 

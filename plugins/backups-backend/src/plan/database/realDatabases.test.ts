@@ -740,6 +740,114 @@ describe.each(ENGINES.map(engine => [engine]))(
       expect(await fingerprints(server, DATABASES)).toEqual(original);
     });
 
+    describe('a drill: the planned restore Job into a scratch database, verified read-only, then dropped', () => {
+      const source = 'drill_source';
+      const scratchDb = 'drill_source_drill_d1';
+      let drillDump: { report: Record<string, any>; storage: string };
+      let sourcePrint: Record<string, string>;
+
+      beforeAll(async () => {
+        await createDatabase(server, source);
+        sourcePrint = await fingerprint(server, source);
+        drillDump = await dumpOnce(containersFor([source]), dumpDir());
+      });
+
+      /** The drill's restore Job with this verify query, run as its pod would. */
+      const drill = (verify: string | undefined, recordedSha256?: string) =>
+        runContainer(
+          containersFor([source]).restoreJob({
+            restoreFile: drillDump.report.file,
+            sha256: recordedSha256 ?? drillDump.report.sha256,
+            database: scratchDb,
+            drill: verify === undefined ? {} : { verify },
+          }),
+          server,
+          { DUMP_DIR: drillDump.storage },
+        );
+
+      /** Whatever the drill did, it left no scratch database and the source as it was. */
+      const expectNothingLeft = async () => {
+        expect(await databaseExists(server, scratchDb)).toBe(false);
+        expect(await fingerprint(server, source)).toEqual(sourcePrint);
+      };
+
+      it('passes when backups/drill-verify returns rows, and drops the scratch database', async () => {
+        const result = await drill('SELECT id FROM customers WHERE id <= 3');
+        expect(explain(result)).toMatch(/^exit 0/);
+        expect(result.message).toMatchObject({
+          file: drillDump.report.file,
+          verifiedRows: 3,
+          scratchDropped: true,
+        });
+        expect(result.stderr).toContain('backups/drill-verify found 3 row(s)');
+        await expectNothingLeft();
+      });
+
+      it('without backups/drill-verify, asks for at least one table', async () => {
+        const result = await drill(undefined);
+        expect(explain(result)).toMatch(/^exit 0/);
+        expect(result.message).toMatchObject({ verifiedRows: 1 });
+        await expectNothingLeft();
+      });
+
+      it('fails when backups/drill-verify returns nothing', async () => {
+        const result = await drill('SELECT id FROM customers WHERE id < 0');
+        expect(result.code).not.toBe(0);
+        expect(result.message).toEqual({
+          error: 'backups/drill-verify found nothing in the restored database',
+        });
+        await expectNothingLeft();
+      });
+
+      it('refuses a query that writes: the read-only transaction stops it', async () => {
+        // Both start with SELECT or WITH, as the annotation parser asks, yet write.
+        const writing =
+          engine === 'postgres'
+            ? 'WITH gone AS (DELETE FROM customers RETURNING id) SELECT id FROM gone'
+            : 'SELECT NEXTVAL(drill_counter)';
+        if (engine === 'mysql') {
+          // Restored with the dump: a sequence, which NEXTVAL writes to.
+          await server.query(source, 'CREATE SEQUENCE drill_counter;');
+          sourcePrint = await fingerprint(server, source);
+          drillDump = await dumpOnce(containersFor([source]), dumpDir());
+        }
+        const result = await drill(writing);
+        expect(result.code).not.toBe(0);
+        expect(result.message?.error).toMatch(
+          /^backups\/drill-verify failed in a read-only (transaction|session); see the container log$/,
+        );
+        expect(result.stderr).toMatch(
+          /read-only transaction|READ ONLY transaction/i,
+        );
+        await expectNothingLeft();
+      });
+
+      it('refuses more than one statement and what is not a query, before it restores anything', async () => {
+        for (const [verify, error] of [
+          [
+            'SELECT 1 FROM customers LIMIT 1; DROP TABLE customers',
+            'VERIFY_QUERY must be a single statement without ;',
+          ],
+          [
+            'DELETE FROM customers',
+            'VERIFY_QUERY must start with SELECT or WITH',
+          ],
+        ]) {
+          const result = await drill(verify);
+          expect(result.message).toEqual({ error });
+        }
+        await expectNothingLeft();
+      });
+
+      it('checks the sha256 before it creates the scratch database', async () => {
+        const result = await drill('SELECT 1', 'e'.repeat(64));
+        expect(result.message).toEqual({
+          error: 'sha256 mismatch: the dump is not the one recorded',
+        });
+        await expectNothingLeft();
+      });
+    });
+
     it('refuses a dump whose sha256 is not the one recorded, changing nothing', async () => {
       const single = containersFor([DATABASES[1]]);
       const { report, storage: pvc } = await dumpOnce(single, dumpDir());

@@ -38,6 +38,14 @@
  * from a dump report), optionally EXPECTED_SHA256 (the sha256 recorded when
  * the dump was made) and TARGET_DB_HOST / TARGET_DB_NAME to restore into
  * another server or a new database (restores to a new place, drills).
+ *
+ * A drill (DRILL=1) restores into the scratch database TARGET_DB_NAME, runs
+ * VERIFY_QUERY there read-only (PostgreSQL: a READ ONLY transaction; MySQL:
+ * SET SESSION TRANSACTION READ ONLY; MongoDB: a find with limit 1 on the
+ * collection it names), fails unless it returns something, and drops the
+ * scratch database whatever happened — also when the pod is told to stop.
+ * Without VERIFY_QUERY it asks for at least one table (collection). Its
+ * report adds `verifiedRows` and `scratchDropped`.
  */
 
 /** Shared prologue: strict mode, helpers, input validation, name splitting. */
@@ -59,8 +67,12 @@ fail() {
 # Files to remove on exit (secrets written for a tool), and an error report
 # when a command failed under set -e without fail().
 CLEANUP=
+DROP_DB=
 on_exit() {
   _rc=$?
+  if [ -n "$DROP_DB" ]; then
+    engine_drop "$DROP_DB" || log "warning: could not drop the scratch database; drop it by hand"
+  fi
   [ -z "$CLEANUP" ] || rm -f "$CLEANUP"
   # A dump that did not complete is removed (it never became a restore point).
   [ -z "\${PARTIAL:-}" ] || rm -f "$PARTIAL" "$PARTIAL.sql" "$PARTIAL.part"
@@ -70,6 +82,9 @@ on_exit() {
   fi
 }
 trap on_exit EXIT
+# A stopped pod (SIGTERM) still runs on_exit: partial dumps go, scratch databases are dropped.
+trap 'exit 143' TERM
+trap 'exit 130' INT
 now_iso() { date -u +%Y-%m-%dT%H:%M:%SZ; }
 have() { command -v "$1" >/dev/null 2>&1; }
 
@@ -186,6 +201,12 @@ const RESTORE_MAIN = `
 : "\${RESTORE_FILE:?RESTORE_FILE is required}"
 TARGET_DB_HOST="\${TARGET_DB_HOST:-}"
 TARGET_DB_NAME="\${TARGET_DB_NAME:-}"
+DRILL="\${DRILL:-}"
+VERIFY_QUERY="\${VERIFY_QUERY:-}"
+if [ -n "$DRILL" ]; then
+  [ -n "$TARGET_DB_NAME" ] || fail "a drill restores into a scratch database: TARGET_DB_NAME is required"
+  check_verify_query
+fi
 case "$RESTORE_FILE" in
   /* | *..* | *[!A-Za-z0-9._/-]*) fail "RESTORE_FILE must be a dump file name as reported by the dump job" ;;
 esac
@@ -205,10 +226,39 @@ case "$FILE" in *.gz) gzip -t "$FILE" || fail "the dump is not a valid gzip file
 BYTES=$(wc -c < "$FILE" | tr -d ' ')
 RESTORE_HOST="\${TARGET_DB_HOST:-$DB_HOST}"
 log "restoring $RESTORE_FILE for $ENTITY_REF"
+# From here on a drill's scratch database is dropped, whatever happens.
+[ -z "$DRILL" ] || DROP_DB="$TARGET_DB_NAME"
 engine_restore "$@"
-REPORT=$(printf '{"file":"%s","restoredAt":"%s","bytes":%s}' "$RESTORE_FILE" "$(now_iso)" "$BYTES")
+if [ -n "$DRILL" ]; then
+  VERIFIED_ROWS=0
+  engine_verify "$TARGET_DB_NAME"
+  [ "$VERIFIED_ROWS" -gt 0 ] || fail "backups/drill-verify found nothing in the restored database"
+  log "backups/drill-verify found $VERIFIED_ROWS row(s)"
+  engine_drop "$TARGET_DB_NAME"
+  DROP_DB=
+  REPORT=$(printf '{"file":"%s","restoredAt":"%s","bytes":%s,"verifiedRows":%s,"scratchDropped":true}' "$RESTORE_FILE" "$(now_iso)" "$BYTES" "$VERIFIED_ROWS")
+else
+  REPORT=$(printf '{"file":"%s","restoredAt":"%s","bytes":%s}' "$RESTORE_FILE" "$(now_iso)" "$BYTES")
+fi
 printf '%s\\n' "$REPORT" > "$TERMINATION_LOG" || log "warning: could not write $TERMINATION_LOG"
 printf '%s\\n' "$REPORT"
+`;
+
+/**
+ * The checks every SQL engine makes on VERIFY_QUERY before it runs it (the
+ * annotation parser made them already; the script does not rely on that):
+ * one statement, starting with SELECT or WITH. Line breaks become spaces, so
+ * nothing in it can start a line the client would read as its own command.
+ */
+const SQL_VERIFY_CHECK = `
+check_verify_query() {
+  VERIFY_QUERY=$(printf '%s' "$VERIFY_QUERY" | tr '\\n\\r\\t' '   ')
+  case "$VERIFY_QUERY" in *';'*) fail "VERIFY_QUERY must be a single statement without ;" ;; esac
+  case "$VERIFY_QUERY" in
+    '' | [Ss][Ee][Ll][Ee][Cc][Tt][[:space:]]* | [Ww][Ii][Tt][Hh][[:space:]]*) ;;
+    *) fail "VERIFY_QUERY must start with SELECT or WITH" ;;
+  esac
+}
 `;
 
 const POSTGRES_SETUP = `
@@ -263,8 +313,23 @@ engine_dump() {
 }
 `;
 
-const POSTGRES_RESTORE_PART = `${POSTGRES_SETUP}
+const POSTGRES_RESTORE_PART = `${POSTGRES_SETUP}${SQL_VERIFY_CHECK}
 have pg_restore || fail "pg_restore is not installed in this image"
+# -c runs the query as one command the server parses: never a psql command.
+engine_verify() {
+  _query="$VERIFY_QUERY"
+  [ -n "$_query" ] || _query="SELECT 1 FROM pg_catalog.pg_tables WHERE schemaname NOT IN ('pg_catalog', 'information_schema') LIMIT 1"
+  if ! PGDATABASE="$1" psql -X -q -At -v ON_ERROR_STOP=1 -c 'BEGIN READ ONLY' -c "$_query" -c 'ROLLBACK' \\
+    > "$WORK_DIR/verify.out" 2> "$WORK_DIR/verify.err"; then
+    cat "$WORK_DIR/verify.err" >&2
+    fail "backups/drill-verify failed in a read-only transaction; see the container log"
+  fi
+  VERIFIED_ROWS=$(wc -l < "$WORK_DIR/verify.out" | tr -d ' ')
+}
+engine_drop() {
+  printf '%s\\n' 'DROP DATABASE IF EXISTS :"target"' |
+    PGHOST="$RESTORE_HOST" PGDATABASE=postgres psql -X -q -v ON_ERROR_STOP=1 -v target="$1"
+}
 # Creates a database when it does not exist (the name is a psql variable,
 # quoted by psql, never SQL text).
 ensure_db() {
@@ -333,7 +398,26 @@ engine_dump() {
 }
 `;
 
-const MYSQL_RESTORE_PART = `${MYSQL_SETUP}
+const MYSQL_RESTORE_PART = `${MYSQL_SETUP}${SQL_VERIFY_CHECK}
+mysql_target() {
+  "$MYSQL" --host="$RESTORE_HOST" --port="$DB_PORT" --user="$DB_USER" --protocol=TCP "$@"
+}
+engine_verify() {
+  _query="$VERIFY_QUERY"
+  [ -n "$_query" ] || _query="SELECT 1 FROM information_schema.tables WHERE table_schema = DATABASE() LIMIT 1"
+  # The mysql client reads a backslash as one of its own commands (\\! runs a shell).
+  case "$_query" in *\\\\*) fail "VERIFY_QUERY must not hold a backslash for MySQL" ;; esac
+  if ! printf '%s\\n' 'SET SESSION TRANSACTION READ ONLY;' "$_query;" |
+    mysql_target --batch --skip-column-names --database="$1" \\
+      > "$WORK_DIR/verify.out" 2> "$WORK_DIR/verify.err"; then
+    cat "$WORK_DIR/verify.err" >&2
+    fail "backups/drill-verify failed in a read-only session; see the container log"
+  fi
+  VERIFIED_ROWS=$(wc -l < "$WORK_DIR/verify.out" | tr -d ' ')
+}
+engine_drop() {
+  printf 'DROP DATABASE IF EXISTS \`%s\`;\\n' "$(printf '%s' "$1" | sed 's/\`/\`\`/g')" | mysql_target
+}
 engine_restore() {
   case "$FILE" in *.sql.gz) ;; *) fail "not a MySQL dump" ;; esac
   if [ -n "$TARGET_DB_NAME" ]; then
@@ -378,6 +462,29 @@ engine_dump() {
 
 const MONGODB_RESTORE_PART = `${MONGODB_SETUP}
 have mongorestore || fail "mongorestore is not installed in this image"
+check_verify_query() {
+  case "$VERIFY_QUERY" in *[!A-Za-z0-9_.-]*) fail "VERIFY_QUERY must be a MongoDB collection name" ;; esac
+}
+# mongosh takes no password file: it connects from a constant script that
+# reads the credentials from its environment, so none is in argv.
+MONGOSH_CONNECT='const uri = "mongodb://" + encodeURIComponent(process.env.DB_USER) + ":" + encodeURIComponent(process.env.DB_PASSWORD) + "@" + process.env.RESTORE_HOST + ":" + process.env.DB_PORT + "/?authSource=" + encodeURIComponent(process.env.MONGO_AUTH_DB); const target = new Mongo(uri).getDB(process.env.TARGET_DB_NAME);'
+mongosh_target() {
+  have mongosh || fail "mongosh is not installed in this image"
+  RESTORE_HOST="$RESTORE_HOST" MONGO_AUTH_DB="$MONGO_AUTH_DB" TARGET_DB_NAME="$1" \\
+    mongosh --nodb --quiet --eval "$MONGOSH_CONNECT $2"
+}
+engine_verify() {
+  if ! mongosh_target "$1" 'const name = process.env.VERIFY_QUERY; print(name ? target.getCollection(name).find().limit(1).toArray().length : target.getCollectionNames().length);' \\
+    > "$WORK_DIR/verify.out" 2> "$WORK_DIR/verify.err"; then
+    cat "$WORK_DIR/verify.err" >&2
+    fail "backups/drill-verify could not read the restored database; see the container log"
+  fi
+  VERIFIED_ROWS=$(tail -n 1 "$WORK_DIR/verify.out" | tr -cd '0-9')
+  VERIFIED_ROWS="\${VERIFIED_ROWS:-0}"
+}
+engine_drop() {
+  mongosh_target "$1" 'target.dropDatabase();' > /dev/null
+}
 # A namespace pattern matching one database literally (* and \\ escaped).
 ns_db() { printf '%s.*' "$(printf '%s' "$1" | sed 's/[\\\\*]/\\\\&/g')"; }
 engine_restore() {

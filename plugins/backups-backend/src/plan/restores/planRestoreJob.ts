@@ -18,6 +18,12 @@ export interface RestoreJobTarget {
   database?: string;
   /** Another server, for a drill whose database came back with Velero. */
   host?: string;
+  /**
+   * A drill: `database` is its scratch database, which the Job checks with
+   * `verify` (`backups/drill-verify`; none: at least one table or
+   * collection) read-only, and drops whatever happens.
+   */
+  drill?: { verify?: string };
 }
 
 /**
@@ -30,12 +36,17 @@ export function planRestoreJob(
   ctx: PlanContext,
   target: RestoreJobTarget,
 ): PlannedObject {
+  if (target.drill && !target.database) {
+    throw new Error('A drill restores into a scratch database: name it');
+  }
   const template = planDatabaseLayer(ctx).restoreJob;
   const values: Record<string, string> = {
     RESTORE_FILE: target.restoreFile,
     EXPECTED_SHA256: target.sha256,
     TARGET_DB_NAME: target.database ?? '',
     TARGET_DB_HOST: target.host ?? '',
+    DRILL: target.drill ? '1' : '',
+    VERIFY_QUERY: target.drill?.verify ?? '',
   };
   const fill = (container: any) => ({
     ...container,

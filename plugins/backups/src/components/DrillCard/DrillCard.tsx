@@ -32,7 +32,7 @@ export function DrillCard(props: DrillCardProps) {
           'Verify query': drill.verify ? (
             <code>{drill.verify}</code>
           ) : (
-            'none: a drill only checks that the restore succeeds'
+            'none: a drill asks the restored database for at least one table (collection)'
           ),
         }}
       />
