@@ -81,6 +81,53 @@ export class ClusterConnections {
   }
 
   /**
+   * Deletes an object; one already gone is fine. `Background` deletes its
+   * dependents after it, `Orphan` keeps them.
+   */
+  async delete(
+    cluster: ClusterConfig,
+    ref: ObjectRef,
+    propagationPolicy: 'Background' | 'Orphan',
+  ): Promise<void> {
+    await this.request(cluster, ({ objects }) =>
+      objects.delete(
+        {
+          apiVersion: ref.apiVersion,
+          kind: ref.kind,
+          metadata: { name: ref.name, namespace: ref.namespace },
+        },
+        undefined,
+        undefined,
+        undefined,
+        undefined,
+        propagationPolicy,
+      ),
+    ).catch(error => {
+      if (statusCode(error) !== 404) throw error;
+    });
+  }
+
+  /** The objects of a kind, in every namespace, that match `labelSelector`. */
+  async listLabelled(
+    cluster: ClusterConfig,
+    options: { apiVersion: string; kind: string; labelSelector: string },
+  ): Promise<k8s.KubernetesObject[]> {
+    const list = await this.request(cluster, ({ objects }) =>
+      objects.list(
+        options.apiVersion,
+        options.kind,
+        undefined,
+        undefined,
+        undefined,
+        undefined,
+        undefined,
+        options.labelSelector,
+      ),
+    );
+    return list.items;
+  }
+
+  /**
    * Runs one request (or a few that belong together) against a cluster,
    * aborted after the request timeout (`timeoutMs`, default
    * `backups.reconcile.requestTimeout`); an abort becomes an error saying so.
@@ -132,19 +179,12 @@ export class ClusterConnections {
     const found: k8s.KubernetesObject[] = [];
     for (const { apiVersion, kind } of MANAGED_KINDS) {
       if (!options.served.groupVersions.has(apiVersion)) continue;
-      const list = await this.request(options.cluster, ({ objects }) =>
-        objects.list(
-          apiVersion,
-          kind,
-          undefined,
-          undefined,
-          undefined,
-          undefined,
-          undefined,
-          options.selector,
-        ),
-      );
-      for (const item of list.items) {
+      const items = await this.listLabelled(options.cluster, {
+        apiVersion,
+        kind,
+        labelSelector: options.selector,
+      });
+      for (const item of items) {
         if (
           item.metadata?.labels?.[MANAGED_OBJECT_LABELS.managedBy] ===
           MANAGED_BY_VALUE

@@ -14,6 +14,7 @@ import {
   DrillRecord,
   drillSignalChannel,
   formatDuration,
+  MANAGED_BY_VALUE,
   MANAGED_OBJECT_LABELS,
   ObjectRef,
   RestorePoint,
@@ -59,6 +60,17 @@ const FOLLOWED_KINDS = new Set([
   'snapshots',
   'pods',
 ]);
+/**
+ * The kinds a drill creates: what the leftover sweep looks for, labelled
+ * managed and `backups/drill`.
+ */
+const DRILL_KINDS: ReadonlyArray<{ apiVersion: string; kind: string }> = [
+  { apiVersion: 'v1', kind: 'Namespace' },
+  { apiVersion: 'velero.io/v1', kind: 'Restore' },
+  { apiVersion: 'batch/v1', kind: 'Job' },
+  { apiVersion: 'snapshot.storage.k8s.io/v1', kind: 'VolumeSnapshotContent' },
+];
+const DRILL_SELECTOR = `${MANAGED_OBJECT_LABELS.managedBy}=${MANAGED_BY_VALUE},${LABEL}`;
 /** How many steps one look at a drill may take (those that end at once). */
 const MAX_TRANSITIONS = 8;
 
@@ -76,6 +88,7 @@ export class DefaultDrillService implements DrillService {
   private queue: Promise<void> = Promise.resolve();
   private readonly queuedTicks = new Map<string, Promise<void>>();
   private readonly sweep: NodeJS.Timeout;
+  private readonly leftoverSweep: NodeJS.Timeout;
 
   constructor(
     private readonly options: {
@@ -92,6 +105,8 @@ export class DefaultDrillService implements DrillService {
       now?: () => Date;
       /** How often running drills are looked at without a watch event. Default 5 s. */
       sweepIntervalMs?: number;
+      /** How often what ended or unknown drills left in the clusters is deleted. Default 10 min (and once at start). */
+      leftoverSweepIntervalMs?: number;
     },
   ) {
     this.now = options.now ?? (() => new Date());
@@ -103,10 +118,76 @@ export class DefaultDrillService implements DrillService {
         void this.tick(cluster.name);
     }, options.sweepIntervalMs ?? 5_000);
     this.sweep.unref();
+    const sweepLeftovers = () => {
+      for (const cluster of options.config.clusters) {
+        this.sweepLeftovers(cluster.name).catch(error =>
+          options.logger.warn(
+            `Could not delete what drills left in cluster ${
+              cluster.name
+            }: ${errorMessage(error)}`,
+          ),
+        );
+      }
+    };
+    this.leftoverSweep = setInterval(
+      sweepLeftovers,
+      options.leftoverSweepIntervalMs ?? 10 * 60_000,
+    );
+    this.leftoverSweep.unref();
+    setImmediate(sweepLeftovers).unref();
   }
 
   stop(): void {
     clearInterval(this.sweep);
+    clearInterval(this.leftoverSweep);
+  }
+
+  /**
+   * Deletes the objects labelled managed and `backups/drill` whose drill is
+   * over or unknown to the plugin database: what a backend that died in the
+   * middle of a clean-up left behind. Objects of running drills stay.
+   */
+  async sweepLeftovers(clusterName: string): Promise<ObjectRef[]> {
+    const cluster = this.clusterConfig(clusterName);
+    const deleted: ObjectRef[] = [];
+    const running = new Map<string, boolean>();
+    const isRunning = async (id: string) => {
+      if (!running.has(id)) {
+        const record = await this.options.store.get(id);
+        running.set(id, record?.state === 'running');
+      }
+      return running.get(id)!;
+    };
+    for (const { apiVersion, kind } of DRILL_KINDS) {
+      const items = await this.options.connections
+        .listLabelled(cluster, {
+          apiVersion,
+          kind,
+          labelSelector: DRILL_SELECTOR,
+        })
+        .catch(error => {
+          // A kind the cluster does not serve holds nothing of ours.
+          if (statusCode(error) === 404) return [];
+          throw error;
+        });
+      for (const item of items) {
+        const labels = item.metadata?.labels ?? {};
+        const id = labels[LABEL];
+        if (labels[MANAGED_OBJECT_LABELS.managedBy] !== MANAGED_BY_VALUE) {
+          continue;
+        }
+        if (!id || item.metadata?.deletionTimestamp || (await isRunning(id))) {
+          continue;
+        }
+        const ref = refOf({ ...item, apiVersion, kind });
+        await this.options.connections.delete(cluster, ref, 'Background');
+        this.options.logger.info(
+          `Deleted the ${kind} ${ref.name} left by drill ${id}, which is over or unknown`,
+        );
+        deleted.push(ref);
+      }
+    }
+    return deleted;
   }
 
   async startDrill(options: {
@@ -658,24 +739,7 @@ export class DefaultDrillService implements DrillService {
     for (const ref of outside.reverse()) {
       const live = await this.options.connections.read(cluster, ref);
       if (live?.metadata?.labels?.[LABEL] !== record.id) continue;
-      await this.options.connections
-        .request(cluster, ({ objects }) =>
-          objects.delete(
-            {
-              apiVersion: ref.apiVersion,
-              kind: ref.kind,
-              metadata: { name: ref.name, namespace: ref.namespace },
-            },
-            undefined,
-            undefined,
-            undefined,
-            undefined,
-            'Background',
-          ),
-        )
-        .catch(error => {
-          if (statusCode(error) !== 404) throw error;
-        });
+      await this.options.connections.delete(cluster, ref, 'Background');
     }
   }
 

@@ -341,6 +341,49 @@ describe.each(DATABASE_IDS)(
       }
     });
 
+    it('deletes what drills that are over or unknown left behind, and nothing of a running drill or unmanaged', async () => {
+      const sandbox = world.clusters.sandboxes.a;
+      const namespaces = sandbox.registry.findKind('v1', 'Namespace')!;
+      const managed = { 'app.kubernetes.io/managed-by': 'backstage-backups' };
+      const namespace = (name: string, labels: Record<string, string>) =>
+        sandbox.store.create(namespaces, undefined, {
+          apiVersion: 'v1',
+          kind: 'Namespace',
+          metadata: { name, labels },
+        });
+      namespace('drill-orders-0ddba11', {
+        ...managed,
+        'backups/drill': '0ddba11',
+      });
+      namespace('drill-by-hand', { 'backups/drill': '0ddba11' });
+      const running = await drill();
+      const finished = (
+        await world.drills.listDrills({
+          entityRef: ORDERS_REF,
+          credentials,
+        })
+      ).drills.find(d => d.state !== 'running')!;
+      namespace(`drill-orders-${finished.id}-again`, {
+        ...managed,
+        'backups/drill': finished.id,
+      });
+
+      const deleted = await world.drills.sweepLeftovers('a');
+
+      expect(deleted.map(ref => `${ref.kind} ${ref.name}`).sort()).toEqual([
+        'Namespace drill-orders-0ddba11',
+        `Namespace drill-orders-${finished.id}-again`,
+      ]);
+      const stored = (name: string) =>
+        world.stored('v1', 'Namespace', undefined, name);
+      await eventually(async () => {
+        expect(stored('drill-orders-0ddba11')).toBeUndefined();
+      });
+      expect(stored('drill-by-hand')).toBeDefined();
+      expect(stored(running.namespace)).toBeDefined();
+      await ended(running.id, 1);
+    });
+
     it('fails as timed out when it runs past backups.drills.timeout, and still cleans up', async () => {
       const started = await drill();
       world.advance(21 * MINUTE);

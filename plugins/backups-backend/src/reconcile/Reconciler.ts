@@ -329,25 +329,8 @@ export class Reconciler {
         if (desiredKeys.has(key)) continue;
         const ref = refOf(object);
         if (!dryRun) {
-          await this.connections
-            .request(cluster, ({ objects }) =>
-              objects.delete(
-                {
-                  apiVersion: ref.apiVersion,
-                  kind: ref.kind,
-                  metadata: { name: ref.name, namespace: ref.namespace },
-                },
-                undefined,
-                undefined,
-                undefined,
-                undefined,
-                // Keep dependents (e.g. a CronJob's Jobs: restore points).
-                'Orphan',
-              ),
-            )
-            .catch(error => {
-              if (statusCode(error) !== 404) throw error;
-            });
+          // Keep dependents (e.g. a CronJob's Jobs: restore points).
+          await this.connections.delete(cluster, ref, 'Orphan');
         }
         result.deleted.push(ref);
       }
