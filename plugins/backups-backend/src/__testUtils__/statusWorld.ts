@@ -17,7 +17,8 @@ import { EntityCache } from '../entities/EntityCache';
 import { Reconciler } from '../reconcile/Reconciler';
 import { DefaultOnDemandBackupService } from '../onDemand/DefaultOnDemandBackupService';
 import { DefaultStatusService } from '../status/DefaultStatusService';
-import { OperationStore } from '../database/OperationStore';
+import { StoredLatestDrills } from '../status/LatestDrills';
+import { DrillStore, OperationStore } from '../database/OperationStore';
 import { DefaultRestoreService } from '../restores/DefaultRestoreService';
 import { DefaultDrillService } from '../drills/DefaultDrillService';
 import {
@@ -73,6 +74,8 @@ export interface StatusWorld {
   entities: EntityCache;
   restores: DefaultRestoreService;
   drills: DefaultDrillService;
+  /** The drill records both the drill service and the status service read. */
+  drillStore: DrillStore;
   onDemand: DefaultOnDemandBackupService;
   catalog: ReturnType<typeof catalogServiceMock>;
   /** How dump Jobs end from now on. */
@@ -173,12 +176,17 @@ export async function startStatusWorld(options: {
   });
   const catalog = catalogServiceMock({ entities: options.entities });
   const entities = new EntityCache({ catalog, ttlMs: 0 });
+  const drillStore = await OperationStore.drills({
+    database: { getClient: async () => knex },
+    maxConcurrent: config.drills.maxConcurrent,
+  });
   const status = new DefaultStatusService({
     config,
     catalog,
     entities,
     watchers,
     dumps,
+    drills: new StoredLatestDrills(drillStore),
     logger: mockServices.logger.mock(),
     now,
   });
@@ -201,10 +209,7 @@ export async function startStatusWorld(options: {
     status,
     watchers,
     connections,
-    store: await OperationStore.drills({
-      database: { getClient: async () => knex },
-      maxConcurrent: config.drills.maxConcurrent,
-    }),
+    store: drillStore,
     logger: mockServices.logger.mock(),
     serviceCredentials: async () => mockCredentials.service(),
     now,
@@ -222,6 +227,7 @@ export async function startStatusWorld(options: {
     entities,
     restores,
     drills,
+    drillStore,
     onDemand: new DefaultOnDemandBackupService({
       config,
       entities,

@@ -15,6 +15,7 @@ import {
   BackupLayer,
   COMPLIANCE_STATES,
   ComplianceState,
+  DrillSummary,
   EntityStatus,
   OverviewPage,
   OverviewRow,
@@ -28,6 +29,7 @@ import { EntityCache } from '../entities/EntityCache';
 import { ClusterFacts } from '../plan/planEntity';
 import { entityStatus } from './compliance';
 import { DumpRecorder } from './DumpRecorder';
+import { LatestDrills } from './LatestDrills';
 import { observeEntity } from './observe';
 import { Planned, PlannedEntities } from './PlannedEntities';
 import { StatusService } from './StatusService';
@@ -125,6 +127,8 @@ export class DefaultStatusService implements StatusService {
       entities: EntityCache;
       watchers: ClusterWatchers;
       dumps: DumpRecordStore;
+      /** Where the last drill of a status and a fleet row comes from; none without. */
+      drills?: LatestDrills;
       logger: LoggerService;
       now?: () => Date;
     },
@@ -147,7 +151,9 @@ export class DefaultStatusService implements StatusService {
       options.entityRef,
       options.credentials,
     );
-    return this.statusOf(await this.withDumps(entity)).status;
+    const { status } = this.statusOf(await this.withDumps(entity));
+    const [withDrill] = await this.withLastDrills([status]);
+    return withDrill;
   }
 
   async getRestorePoints(options: {
@@ -227,7 +233,7 @@ export class DefaultStatusService implements StatusService {
     const offset = Math.max(0, options.offset ?? 0);
     const limit = Math.min(MAX_PAGE, Math.max(1, options.limit ?? 100));
     return {
-      items: filtered.slice(offset, offset + limit),
+      items: await this.withLastDrills(filtered.slice(offset, offset + limit)),
       totalCount: filtered.length,
       offset,
       limit,
@@ -281,6 +287,23 @@ export class DefaultStatusService implements StatusService {
     );
     if (key !== undefined) this.lastFleetRows = { key, rows };
     return rows;
+  }
+
+  /**
+   * Statuses or fleet rows with their entity's newest finished drill, read
+   * per request (kept out of the cached statuses: drills change them).
+   */
+  private async withLastDrills<T extends { entityRef: string }>(
+    items: T[],
+  ): Promise<Array<T & { lastDrill?: DrillSummary }>> {
+    if (!this.options.drills || items.length === 0) return items;
+    const lastDrills = await this.options.drills.latestFinished(
+      items.map(item => item.entityRef),
+    );
+    return items.map(item => {
+      const lastDrill = lastDrills.get(item.entityRef);
+      return lastDrill ? { ...item, lastDrill } : item;
+    });
   }
 
   /** Every opted-in entity the entity cache knows, with its status (metrics). */

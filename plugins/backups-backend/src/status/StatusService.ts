@@ -10,7 +10,8 @@ import {
 
 /**
  * Whether entities are protected: their status and restore points, and the
- * fleet's, read from the watch caches and the recorded dumps.
+ * fleet's, read from the watch caches and the recorded dumps; with their
+ * last drill, read from the drill records.
  *
  * @public
  */

@@ -1,9 +1,15 @@
 import { TestDatabases } from '@backstage/backend-test-utils';
 import { mockCredentials } from '@backstage/backend-test-utils';
 import { Entity } from '@backstage/catalog-model';
-import { EntityStatus } from '@backups-for-backstage/plugin-backups-common';
+import {
+  EntityStatus,
+  OverviewPage,
+} from '@backups-for-backstage/plugin-backups-common';
 import { eventually as poll } from '@backups-for-backstage/kube-sandbox';
 import { component } from '../testing/fixtures';
+import { drillRecord, passedDrillRecord } from '../__testUtils__/drillRecords';
+import { openApiSchema } from '../__testUtils__/openApiSchemas';
+import { drillSummary } from './LatestDrills';
 import { ORDERS_ANNOTATIONS } from '../__testUtils__/sandboxClusters';
 import { StatusWorld, startStatusWorld } from '../__testUtils__/statusWorld';
 import { testDatabaseIds } from '../__testUtils__/testDatabaseIds';
@@ -375,6 +381,42 @@ describe.each(DATABASE_IDS)(
       } finally {
         getEntities.mockRestore();
       }
+    });
+
+    it('gives the last finished drill in the status and the fleet row once one is recorded, and none before', async () => {
+      const overview = () =>
+        world.status.getOverview({
+          credentials,
+          readable: async refs => new Set(refs),
+        });
+      const lastDrillIn = (page: OverviewPage, name: string) =>
+        page.items.find(row => row.entityRef === `component:default/${name}`)
+          ?.lastDrill;
+      expect((await statusOf('orders')).lastDrill).toBeUndefined();
+      expect(lastDrillIn(await overview(), 'orders')).toBeUndefined();
+
+      // As the drill service records them: begun, then saved as it ends
+      // (stored finished from the start, so that its sweep never moves it on).
+      const failed = drillRecord();
+      await world.drillStore.begin(failed);
+      await world.drillStore.update(failed);
+      expect((await statusOf('orders')).lastDrill).toEqual(
+        drillSummary(failed),
+      );
+      const passed = passedDrillRecord();
+      await world.drillStore.begin(passed);
+      await world.drillStore.update(passed);
+
+      const status = await statusOf('orders');
+      const lastDrill = drillSummary(passed);
+      expect(status.lastDrill).toMatchObject({ id: 'd2', state: 'passed' });
+      expect(status.lastDrill).toEqual(lastDrill);
+      expect(openApiSchema('EntityStatus')(status)).toBe(true);
+      const page = await overview();
+      expect(openApiSchema('OverviewPage')(page)).toBe(true);
+      expect(lastDrillIn(page, 'orders')).toEqual(lastDrill);
+      expect(lastDrillIn(page, 'ghost')).toBeUndefined();
+      expect((await statusOf('ghost')).lastDrill).toBeUndefined();
     });
   },
 );

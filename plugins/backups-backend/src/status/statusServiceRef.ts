@@ -7,9 +7,11 @@ import { catalogServiceRef } from '@backstage/plugin-catalog-node';
 import { clusterWatchersServiceRef } from '../cluster/watch/clusterWatchersServiceRef';
 import { backupsConfigServiceRef } from '../config/backupsConfigServiceRef';
 import { DumpRecordStore } from '../database/DumpRecordStore';
+import { OperationStore } from '../database/OperationStore';
 import { entityCacheServiceRef } from '../entities/entityCacheServiceRef';
 import { metricsServiceRef } from '@backstage/backend-plugin-api/alpha';
 import { DefaultStatusService } from './DefaultStatusService';
+import { StoredLatestDrills } from './LatestDrills';
 import { registerStatusMetrics } from './statusMetrics';
 import { StatusService } from './StatusService';
 
@@ -48,6 +50,12 @@ export const statusServiceRef = createServiceRef<StatusService>({
           entities,
           watchers,
           dumps: await DumpRecordStore.create({ database }),
+          drills: new StoredLatestDrills(
+            await OperationStore.drills({
+              database,
+              maxConcurrent: config.drills.maxConcurrent,
+            }),
+          ),
           logger,
         });
         registerStatusMetrics({ metrics, fleet: () => status.fleet() });

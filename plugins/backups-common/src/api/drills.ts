@@ -87,6 +87,33 @@ export interface DrillRecord {
 }
 
 /**
+ * What an entity's newest finished drill showed, in its status
+ * (`EntityStatus.lastDrill`) and its fleet row (`OverviewRow.lastDrill`): the
+ * verdict, when, the RTO achieved against the drill's target, and the step
+ * that failed. The whole record is at `GET /drills/{id}`.
+ *
+ * @public
+ */
+export interface DrillSummary {
+  id: string;
+  /** The verdict (a drill still running is not summed up here). */
+  state: Exclude<DrillState, 'running'>;
+  /** When the drill started. */
+  requestedAt: string;
+  /** When it ended: everything it created was deleted. */
+  finishedAt?: string;
+  /** Drill start to verified; absent when a step failed. */
+  achievedRtoMs?: number;
+  /** The RTO the drill was held to. */
+  targetRtoMs: number;
+  /** The step that failed (its name, as in `DrillRecord.steps`), and its title. */
+  failedStep?: string;
+  failedStepTitle?: string;
+  /** The verdict, or why the drill failed, in a sentence. */
+  outcome?: string;
+}
+
+/**
  * An entity's drills, newest first (`GET /entities/{ref}/drills`).
  *
  * @public

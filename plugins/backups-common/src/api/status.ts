@@ -1,4 +1,5 @@
 import { AnnotationError, BackupLayer } from '../types';
+import { DrillSummary } from './drills';
 import { ObjectRef } from './reconcile';
 
 /**
@@ -174,6 +175,8 @@ export interface EntityStatus {
   warnings: string[];
   /** The annotation errors of an invalid entity. */
   errors?: AnnotationError[];
+  /** The newest finished drill, once one has run. */
+  lastDrill?: DrillSummary;
   /** When this status was computed. */
   generatedAt: string;
 }
@@ -217,6 +220,8 @@ export interface OverviewRow {
   /** The newest good restore point per layer, any cluster. */
   newestGood: Partial<Record<BackupLayer, string>>;
   rpo?: { target: string; targetMs: number; achievedMs?: number };
+  /** The newest finished drill, once one has run. */
+  lastDrill?: DrillSummary;
 }
 
 /**

@@ -5,12 +5,33 @@ import { entityRouteRef } from '@backstage/plugin-catalog-react';
 import {
   BACKUP_LAYERS,
   COMPLIANCE_STATES,
+  DRILL_VERDICTS,
   formatDuration,
   LAYER_TITLES,
   OverviewRow,
 } from '@backups-for-backstage/plugin-backups-common';
 import { relativeTime } from '../../utils/time';
 import { ComplianceChip } from '../ComplianceChip';
+import { DRILL_STATE_LABELS } from '../DrillVerdictChip';
+import { LastDrill } from '../LastDrill';
+
+/** Passed first, then missed target, failed, and no drill yet last. */
+function drillRank(row: OverviewRow): number {
+  return row.lastDrill
+    ? DRILL_VERDICTS.indexOf(row.lastDrill.state)
+    : DRILL_VERDICTS.length;
+}
+
+/** What the search box matches in the Last drill column. */
+function lastDrillText(row: OverviewRow): string {
+  const drill = row.lastDrill;
+  if (!drill) return 'No drill yet';
+  return [
+    DRILL_STATE_LABELS[drill.state],
+    drill.failedStepTitle,
+    drill.failedStep,
+  ].join(' ');
+}
 
 /** @public */
 export interface FleetTableProps {
@@ -21,8 +42,9 @@ export interface FleetTableProps {
 
 /**
  * One row per opted-in entity: its state and why, owner, policy, the newest
- * good restore point per layer and the RPO; sortable, each linking to the
- * entity's Backups tab.
+ * good restore point per layer, the RPO and the last drill; sortable (the
+ * last drill by verdict), searchable, each linking to the entity's Backups
+ * tab.
  *
  * @public
  */
@@ -76,6 +98,18 @@ export function FleetTable(props: FleetTableProps) {
                 : 'none'
             } / ${row.rpo.target}`
           : '—',
+    },
+    {
+      title: 'Last drill',
+      // By verdict, then the newest first.
+      customSort: (a, b) =>
+        drillRank(a) - drillRank(b) ||
+        (b.lastDrill?.requestedAt ?? '').localeCompare(
+          a.lastDrill?.requestedAt ?? '',
+        ),
+      customFilterAndSearch: (search: string, row) =>
+        lastDrillText(row).toLowerCase().includes(search.toLowerCase()),
+      render: row => <LastDrill drill={row.lastDrill} now={now} />,
     },
   ];
   return (

@@ -24,42 +24,16 @@ import {
 import { DrillHistory } from './DrillHistory';
 import { useEntityDrills } from './useEntityDrills';
 import { testSignals, TestSignals } from '../../__testUtils__/testSignals';
+import { drillRecord } from '../../__testUtils__/drillFixtures';
+
+// Typing into dialogs on a loaded 2-core CI machine can take longer than 5 s.
+jest.setTimeout(30_000);
 
 const server = setupServer();
 registerMswTestHooks(server);
 
 const ENTITY = 'component:default/orders';
 const MINUTE = 60_000;
-
-function drillRecord(overrides: Partial<DrillRecord> = {}): DrillRecord {
-  return {
-    id: 'dddd1234',
-    entityRef: ENTITY,
-    cluster: 'prod-eu',
-    namespace: 'drill-orders-dddd1234',
-    requestedBy: 'user:default/guest',
-    trigger: 'manual',
-    requestedAt: new Date().toISOString(),
-    state: 'running',
-    steps: [
-      { name: 'namespace', title: 'Create the namespace', state: 'succeeded' },
-      {
-        name: 'velero-restore',
-        title: 'Velero restores the newest good backup',
-        state: 'running',
-      },
-      {
-        name: 'cleanup',
-        title: 'Delete what the drill created',
-        state: 'pending',
-      },
-    ],
-    targets: { rtoMs: 30 * MINUTE, rpoMs: 60 * MINUTE },
-    achieved: { layers: [] },
-    created: [],
-    ...overrides,
-  };
-}
 
 /** The drills of the tab, as the tab wires them. */
 function Drills() {
@@ -97,7 +71,7 @@ function renderDrills(options: { denied?: boolean; signals: TestSignals }) {
 }
 
 describe('DrillHistory', () => {
-  it('runs a drill, shows its steps advancing from signals, then its verdict with RTO and RPO against the targets', async () => {
+  it('runs a drill, shows its steps advancing from signals, then its verdict with RTO and RPO against the targets, and on the RTO chart', async () => {
     let drills: DrillRecord[] = [];
     const { requests } = serveBackupsApi(server, {
       drills: () => ({ body: { entityRef: ENTITY, drills } }),
@@ -109,6 +83,7 @@ describe('DrillHistory', () => {
     const signals = testSignals();
     await renderDrills({ signals });
     expect(await screen.findByText(/No drill yet/)).toBeInTheDocument();
+    expect(screen.queryByRole('img')).not.toBeInTheDocument();
     const run = await screen.findByRole('button', { name: 'Run drill' });
     await waitFor(() => expect(run).toBeEnabled());
     fireEvent.click(run);
@@ -142,6 +117,12 @@ describe('DrillHistory', () => {
     const row = (await screen.findByText('Passed')).closest('tr')!;
     expect(within(row).getByText('12 min / 30 min')).toBeInTheDocument();
     expect(within(row).getByText('20 min / 1 h')).toBeInTheDocument();
+    const chart = screen.getByRole('img', {
+      name: /^Achieved RTO of 1 finished drill\(s\) .* against the RTO target of 30 min: 1 passed/,
+    });
+    expect(within(chart).getByTestId('drill-rto-point')).toHaveTextContent(
+      /Drill dddd1234, .*: Passed, restored in 12 min/,
+    );
     expect(
       screen.queryByLabelText('Drill dddd1234 in progress'),
     ).not.toBeInTheDocument();

@@ -4,42 +4,18 @@ import { usePermission } from '@backstage/plugin-permission-react';
 import {
   backupsDrillCreatePermission,
   DrillRecord,
-  formatDuration,
 } from '@backups-for-backstage/plugin-backups-common';
 import Button from '@material-ui/core/Button';
-import Chip from '@material-ui/core/Chip';
 import Tooltip from '@material-ui/core/Tooltip';
 import Typography from '@material-ui/core/Typography';
 import { useState } from 'react';
 import { backupsApiRef } from '../../api';
+import { againstTarget } from '../../utils/againstTarget';
 import { describeError } from '../../utils/describeError';
 import { relativeTime, utcTime } from '../../utils/time';
+import { DrillRtoChart } from '../DrillRtoChart';
+import { DrillVerdictChip } from '../DrillVerdictChip';
 import { StepsProgress } from '../RestoreHistory';
-
-const STATE_LABELS: Record<DrillRecord['state'], string> = {
-  running: 'Running',
-  passed: 'Passed',
-  failed: 'Failed',
-  'missed-target': 'Missed target',
-};
-
-function VerdictChip(props: { state: DrillRecord['state'] }) {
-  return (
-    <Chip
-      size="small"
-      label={STATE_LABELS[props.state]}
-      color={props.state === 'passed' ? 'primary' : 'secondary'}
-      variant={props.state === 'running' ? 'outlined' : 'default'}
-    />
-  );
-}
-
-/** An achieved figure against its target: `12 min / 30 min`. */
-function againstTarget(achieved: number | undefined, target: number): string {
-  return `${
-    achieved === undefined ? '–' : formatDuration(achieved)
-  } / ${formatDuration(target)}`;
-}
 
 /** @public */
 export interface DrillHistoryProps {
@@ -54,8 +30,9 @@ export interface DrillHistoryProps {
 
 /**
  * An entity's disaster-recovery drills: Run drill (with
- * `backups.drill.create`), the running drill's steps as they advance, and
- * every drill with who or what started it, its verdict, and the RTO and RPO
+ * `backups.drill.create`), the running drill's steps as they advance, a
+ * chart of the RTO each finished drill achieved over time against the
+ * target, and every drill with who or what started it, its verdict, and the RTO and RPO
  * it achieved against the targets.
  *
  * @public
@@ -114,7 +91,7 @@ export function DrillHistory(props: DrillHistoryProps) {
       title: 'By',
       render: d => (d.trigger === 'schedule' ? 'schedule' : d.requestedBy),
     },
-    { title: 'Verdict', render: d => <VerdictChip state={d.state} /> },
+    { title: 'Verdict', render: d => <DrillVerdictChip state={d.state} /> },
     {
       title: 'RTO achieved / target',
       render: d => againstTarget(d.achieved.rtoMs, d.targets.rtoMs),
@@ -156,6 +133,7 @@ export function DrillHistory(props: DrillHistoryProps) {
           steps={drill.steps}
         />
       ))}
+      <DrillRtoChart drills={props.drills} />
       <Table<DrillRecord>
         options={{
           search: false,

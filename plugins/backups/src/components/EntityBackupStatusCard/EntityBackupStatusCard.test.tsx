@@ -4,7 +4,7 @@ import {
   renderInTestApp,
   TestApiProvider,
 } from '@backstage/test-utils';
-import { screen } from '@testing-library/react';
+import { screen, within } from '@testing-library/react';
 import { setupServer } from 'msw/node';
 import { backupsApiRef } from '../../api';
 import {
@@ -13,6 +13,7 @@ import {
 } from '../../__testUtils__/backupsServer';
 import { ordersEntity, paymentsEntity } from '../../__testUtils__/fixtures';
 import { entityStatus } from '../../__testUtils__/statusFixtures';
+import { drillSummary } from '../../__testUtils__/drillFixtures';
 import { EntityBackupStatusCard } from './EntityBackupStatusCard';
 
 const server = setupServer();
@@ -50,6 +51,51 @@ describe('EntityBackupStatusCard', () => {
     expect(
       screen.getByText('RPO: 10 min achieved, target 1h'),
     ).toBeInTheDocument();
+    expect(
+      within(screen.getByRole('group', { name: 'Last drill' })).getByText(
+        'No drill yet',
+      ),
+    ).toBeInTheDocument();
+  });
+
+  it('shows the last drill: its verdict, when, the RTO against the target and the step that failed', async () => {
+    serveBackupsApi(server, {
+      status: {
+        body: entityStatus('protected', { lastDrill: drillSummary() }),
+      },
+    });
+    await renderCard();
+    const lastDrill = await screen.findByRole('group', { name: 'Last drill' });
+    expect(within(lastDrill).getByText('Failed')).toBeInTheDocument();
+    expect(within(lastDrill).getByText('2 d ago')).toBeInTheDocument();
+    expect(within(lastDrill).getByText('RTO – / 30 min')).toBeInTheDocument();
+    expect(
+      within(lastDrill).getByText(
+        'Failed at: Velero restores the newest good backup',
+      ),
+    ).toBeInTheDocument();
+  });
+
+  it('shows a passed last drill with the RTO it achieved', async () => {
+    serveBackupsApi(server, {
+      status: {
+        body: entityStatus('protected', {
+          lastDrill: drillSummary({
+            state: 'passed',
+            achievedRtoMs: 12 * 60_000,
+            failedStep: undefined,
+            failedStepTitle: undefined,
+          }),
+        }),
+      },
+    });
+    await renderCard();
+    const lastDrill = await screen.findByRole('group', { name: 'Last drill' });
+    expect(within(lastDrill).getByText('Passed')).toBeInTheDocument();
+    expect(
+      within(lastDrill).getByText('RTO 12 min / 30 min'),
+    ).toBeInTheDocument();
+    expect(within(lastDrill).queryByText(/Failed at/)).not.toBeInTheDocument();
   });
 
   it('says how to opt in, without asking the backend, for an entity that has not', async () => {

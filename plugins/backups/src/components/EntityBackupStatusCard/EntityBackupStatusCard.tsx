@@ -17,6 +17,7 @@ import { backupsApiRef } from '../../api';
 import { describeError } from '../../utils/describeError';
 import { relativeTime } from '../../utils/time';
 import { ComplianceChip } from '../ComplianceChip';
+import { LastDrill } from '../LastDrill';
 
 function newestGood(status: EntityStatus): string | undefined {
   return status.layers
@@ -28,7 +29,9 @@ function newestGood(status: EntityStatus): string | undefined {
 
 /**
  * The entity's protection at a glance, for its overview page: the state, the
- * age of its newest good backup, and its RPO; with a link to the Backups tab.
+ * age of its newest good backup, its RPO and its last drill (verdict, when,
+ * RTO against the target, the step that failed); with a link to the Backups
+ * tab.
  *
  * @public
  */
@@ -84,6 +87,10 @@ export function EntityBackupStatusCard() {
             , target {value.rpo.target}
           </Typography>
         ) : null}
+        <Box mt={1} aria-label="Last drill" role="group">
+          <Typography variant="subtitle2">Last drill</Typography>
+          <LastDrill drill={value.lastDrill} />
+        </Box>
       </>
     );
   }

@@ -28,6 +28,9 @@ import {
 } from '../../__testUtils__/statusFixtures';
 import { EntityBackupsContent } from './EntityBackupsContent';
 
+// Typing into dialogs on a loaded 2-core CI machine can take longer than 5 s.
+jest.setTimeout(30_000);
+
 const server = setupServer();
 registerMswTestHooks(server);
 

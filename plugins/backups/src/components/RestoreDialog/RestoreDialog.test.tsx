@@ -30,6 +30,9 @@ import {
 import { EntityBackupsContent } from '../EntityBackupsContent';
 import { testSignals, TestSignals } from '../../__testUtils__/testSignals';
 
+// Typing into dialogs on a loaded 2-core CI machine can take longer than 5 s.
+jest.setTimeout(30_000);
+
 const server = setupServer();
 registerMswTestHooks(server);
 

@@ -1,0 +1,2 @@
+export { DrillRtoChart } from './DrillRtoChart';
+export type { DrillRtoChartProps } from './DrillRtoChart';

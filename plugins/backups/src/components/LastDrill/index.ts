@@ -1,0 +1,2 @@
+export { LastDrill } from './LastDrill';
+export type { LastDrillProps } from './LastDrill';
