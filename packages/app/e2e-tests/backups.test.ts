@@ -9,6 +9,8 @@ const SCREENSHOTS = path.resolve(
 
 async function screenshot(page: Page, name: string) {
   const file = path.join(SCREENSHOTS, `${name}.png`);
+  // From the top, or the fixed sidebar is drawn where the page was scrolled to.
+  await page.evaluate(() => window.scrollTo(0, 0));
   await page.screenshot({ path: file, fullPage: true });
   console.log(`screenshot: ${file}`);
 }
@@ -140,4 +142,81 @@ test("restores orders' newest Velero backup to a new namespace, its steps advanc
     ),
   ).toBeVisible();
   await screenshot(page, '6-orders-restored');
+});
+
+// After the restore above: a drill holds orders (one restore or drill per
+// entity at a time, 409 otherwise) until its clean-up is done, which is when
+// its verdict lands. The suite runs one worker, in file order.
+test('a drill on orders as admin: its steps advance, then the verdict and a point on the RTO chart', async ({
+  page,
+}) => {
+  // Six steps on the demo world's durations (Velero's Restore 15 s, the
+  // database Job 20 s, a 5 s sweep): about 40 s; room for a loaded machine.
+  test.setTimeout(300_000);
+  // Guest is a member of group:default/admins in the example catalog, so the
+  // example policy allows backups.drill.create.
+  await open(page, '/catalog/default/component/orders/backups');
+  const drills = page
+    .locator('div[class*="MuiPaper"]')
+    .filter({
+      hasText:
+        'Each drill restores the newest restore points into a scratch namespace',
+    })
+    .last();
+  const run = drills.getByRole('button', { name: 'Run drill' });
+  await expect(run).toBeEnabled({ timeout: 60_000 });
+  await run.click();
+
+  // Signals push each step as the backend moves the drill on.
+  const progress = page.getByLabel(/^Drill [0-9a-f]{8} in progress$/);
+  await expect(progress).toBeVisible();
+  const id = (await progress.getAttribute('aria-label'))!.match(
+    /[0-9a-f]{8}/,
+  )![0];
+  console.log(`started drill ${id}`);
+  await expect(progress).toContainText(
+    `Drilling into drill-orders-${id} in sandbox`,
+  );
+  await expect(run).toBeDisabled();
+  const step = (title: string) =>
+    progress.locator('.MuiStep-root').filter({ hasText: title });
+  const namespaceStep = step(`Create the namespace drill-orders-${id}`);
+  const veleroStep = step('Velero restores the newest good backup into');
+  const databaseStep = step('Load the newest good dump into the scratch');
+  const cleanupStep = step(`Delete drill-orders-${id} and everything else`);
+  await expect(namespaceStep).toHaveClass(/MuiStep-completed/);
+  await expect(veleroStep).toHaveClass(/MuiStep-completed/, {
+    timeout: 120_000,
+  });
+  // Velero's step is done, the database and the clean-up are not yet; the
+  // step in progress says what it waits for.
+  await expect(databaseStep).not.toHaveClass(/MuiStep-completed/);
+  await expect(cleanupStep).not.toHaveClass(/MuiStep-completed/);
+  await expect(progress.getByRole('status').first()).toBeVisible();
+  await screenshot(page, '7-orders-drill-running');
+
+  // The verdict lands once the clean-up is done.
+  await expect(progress).toBeHidden({ timeout: 240_000 });
+  await expect(drills.getByRole('alert')).toBeHidden();
+  // Newest first: the first row under the header is this drill.
+  const row = drills.getByRole('row').nth(1);
+  await expect(row).toContainText(/Passed|Missed target/);
+  await expect(row).toContainText('user:default/guest');
+  await expect(row).toContainText('/ 30 min'); // the RTO target of gold
+  await expect(run).toBeEnabled();
+
+  // The chart: a point for this drill, and its sentence for screen readers.
+  const chart = drills.getByRole('img', {
+    name: /^Achieved RTO of \d+ finished drill\(s\) from .+, against the RTO target of 30 min: \d+ passed, \d+ missed the target, \d+ failed without an RTO\.$/,
+  });
+  await expect(chart).toBeVisible();
+  const point = chart
+    .getByTestId('drill-rto-point')
+    .filter({ hasText: `Drill ${id},` });
+  await expect(point).toHaveCount(1);
+  await expect(point).toHaveAttribute('data-state', /^(passed|missed-target)$/);
+  await expect(point).toContainText(/: (Passed|Missed target), restored in /);
+  console.log(`drill ${id}: ${await point.textContent()}`);
+  console.log(`chart: ${await chart.getAttribute('aria-label')}`);
+  await screenshot(page, '7-orders-drill');
 });
