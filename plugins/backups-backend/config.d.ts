@@ -139,6 +139,21 @@ export interface Config {
       timeout?: HumanDuration | string;
       /** Prefix of the scratch namespaces drills restore into. Default drill-. */
       namespacePrefix?: string;
+      /**
+       * How often the scheduler looks for scheduled drills that are due
+       * (backups/drill-schedule, the policy's drill.schedule). Default 1 minute.
+       */
+      scheduleCheck?: HumanDuration | string;
+    };
+
+    /**
+     * Notifications to an entity's owners (through Backstage's notifications
+     * backend) when a drill fails or misses its target, a restore fails, or a
+     * layer turns failing; at most one per entity and cause a day.
+     */
+    notifications?: {
+      /** Default true. */
+      enabled?: boolean;
     };
 
     /** How backups are judged. */

@@ -47,7 +47,8 @@ const ORDERS = {
 
 /**
  * The example backend's metrics, scraped in Prometheus format: the backups
- * plugin's status gauges and its on-demand backup counter.
+ * plugin's status gauges, its on-demand backup counter and its drill
+ * metrics.
  */
 describe('the example backend exports the backups metrics for Prometheus', () => {
   const databases = TestDatabases.create({ ids: ['SQLITE_3'] });
@@ -57,8 +58,8 @@ describe('the example backend exports the backups metrics for Prometheus', () =>
   beforeAll(async () => {
     exporter = startPrometheusExporter({ port: await freePort() });
     sandbox = await startSandbox({
-      // Real time, as the backend's: Backups take half a second.
-      controllers: { backupDurationMs: 500 },
+      // Real time, as the backend's: Backups and Restores take half a second.
+      controllers: { backupDurationMs: 500, restoreDurationMs: 500 },
       fixtures: [
         path.resolve(__dirname, '../../../examples/sandbox/cluster.yaml'),
       ],
@@ -71,7 +72,7 @@ describe('the example backend exports the backups metrics for Prometheus', () =>
     await exporter?.stop();
   });
 
-  it('scrapes entity states, restore point ages and on-demand requests', async () => {
+  it('scrapes entity states, restore point ages, on-demand requests and drill outcomes', async () => {
     const backend = await startTestBackend({
       features: [
         backupsPlugin,
@@ -135,6 +136,32 @@ describe('the example backend exports the backups metrics for Prometheus', () =>
       expect(scraped).toContain(
         'entity="component:default/orders",layer="velero",cluster="sandbox"',
       );
+
+      // A drill of that backup: its verdict counted, the RTO it achieved.
+      const started = await request(backend.server)
+        .post('/api/backups/entities/component/default/orders/drills')
+        .send({});
+      expect(started.status).toBe(202);
+      const drilled = await eventually(async () => {
+        const drill = await request(backend.server).get(
+          `/api/backups/drills/${started.body.id}`,
+        );
+        expect(drill.body.state).not.toBe('running');
+        return drill.body;
+      }, 40_000);
+      expect(drilled.state).toBe('passed');
+      const afterDrill = await eventually(async () => {
+        const text = await (await fetch(exporter.url)).text();
+        expect(text).toContain('backups_drill_achieved_rto_seconds{');
+        return text;
+      }, 20_000);
+      expect(afterDrill).toMatch(
+        /backups_drill_outcomes_total\{[^}]*entity="component:default\/orders",outcome="passed"[^}]*\} 1/,
+      );
+      const rto = afterDrill.match(
+        /backups_drill_achieved_rto_seconds\{[^}]*entity="component:default\/orders"[^}]*\} ([\d.]+)/,
+      );
+      expect(Number(rto?.[1])).toBeCloseTo(drilled.achieved.rtoMs / 1000, 3);
     } finally {
       await backend.stop();
     }

@@ -25,3 +25,6 @@ export { restoreServiceRef } from './restores/restoreServiceRef';
 export type { RestoreService } from './restores/RestoreService';
 export { drillServiceRef } from './drills/drillServiceRef';
 export type { DrillService } from './drills/DrillService';
+export { backupsNotifierServiceRef } from './notifications/backupsNotifierServiceRef';
+export type { BackupsNotifier } from './notifications/BackupsNotifier';
+export type { FailingLayer } from './notifications/backupsNotifications';

@@ -131,7 +131,7 @@ describe('backups backend plugin', () => {
     expect(response.body.error.name).toBe('AuthenticationError');
   });
 
-  it('schedules the fleet reconcile at the configured frequency', async () => {
+  it('schedules the fleet reconcile and the look for due drills at the configured frequencies', async () => {
     const scheduler = mockServices.scheduler.mock();
     const backend = await startTestBackend({
       features: [
@@ -146,6 +146,7 @@ describe('backups backend plugin', () => {
             backups: {
               ...testBackupsConfig.backups,
               reconcile: { frequency: { cron: '*/10 * * * *' } },
+              drills: { scheduleCheck: '30s' },
             },
           },
         }),
@@ -156,6 +157,13 @@ describe('backups backend plugin', () => {
       expect.objectContaining({
         id: 'backups-reconcile',
         frequency: { cron: '*/10 * * * *' },
+        fn: expect.any(Function),
+      }),
+    );
+    expect(scheduler.scheduleTask).toHaveBeenCalledWith(
+      expect.objectContaining({
+        id: 'backups-drill-schedule',
+        frequency: { milliseconds: 30_000 },
         fn: expect.any(Function),
       }),
     );

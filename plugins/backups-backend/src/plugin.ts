@@ -10,9 +10,14 @@ import { statusServiceRef } from './status/statusServiceRef';
 import { onDemandBackupServiceRef } from './onDemand/onDemandBackupServiceRef';
 import { restoreServiceRef } from './restores/restoreServiceRef';
 import { drillServiceRef } from './drills/drillServiceRef';
+import { catalogServiceRef } from '@backstage/plugin-catalog-node';
+import { DrillScheduleStore } from './database/DrillScheduleStore';
+import { DrillScheduler } from './drills/DrillScheduler';
 
 /** The scheduler task that reconciles every entity. */
 export const RECONCILE_TASK_ID = 'backups-reconcile';
+/** The scheduler task that starts the scheduled drills that are due. */
+export const DRILL_SCHEDULE_TASK_ID = 'backups-drill-schedule';
 
 /**
  * The Backups backend plugin, served under /api/backups.
@@ -30,6 +35,10 @@ export const backupsPlugin = createBackendPlugin({
         permissionsRegistry: coreServices.permissionsRegistry,
         auditor: coreServices.auditor,
         scheduler: coreServices.scheduler,
+        database: coreServices.database,
+        logger: coreServices.logger,
+        auth: coreServices.auth,
+        catalog: catalogServiceRef,
         config: backupsConfigServiceRef,
         backups: backupsServiceRef,
         status: statusServiceRef,
@@ -44,6 +53,10 @@ export const backupsPlugin = createBackendPlugin({
         permissionsRegistry,
         auditor,
         scheduler,
+        database,
+        logger,
+        auth,
+        catalog,
         config,
         backups,
         status,
@@ -64,7 +77,7 @@ export const backupsPlugin = createBackendPlugin({
             drills,
           }),
         );
-        const { reconcile } = config;
+        const { reconcile, drills: drillsConfig } = config;
         await scheduler.scheduleTask({
           id: RECONCILE_TASK_ID,
           frequency: reconcile.frequency,
@@ -73,6 +86,27 @@ export const backupsPlugin = createBackendPlugin({
           initialDelay: { seconds: 15 },
           fn: async () => {
             await backups.reconcileAll();
+          },
+        });
+        const drillScheduler = new DrillScheduler({
+          catalog,
+          config,
+          drills,
+          store: await DrillScheduleStore.create({ database }),
+          logger,
+          serviceCredentials: () => auth.getOwnServiceCredentials(),
+        });
+        // A distributed task: with several replicas on one database, one
+        // looks at a time (and the run's claim holds even if two did).
+        await scheduler.scheduleTask({
+          id: DRILL_SCHEDULE_TASK_ID,
+          frequency: { milliseconds: drillsConfig.scheduleCheckMs },
+          timeout: { minutes: 10 },
+          initialDelay: {
+            milliseconds: Math.min(drillsConfig.scheduleCheckMs, 30_000),
+          },
+          fn: async () => {
+            await drillScheduler.startDueDrills();
           },
         });
       },

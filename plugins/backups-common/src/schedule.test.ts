@@ -1,4 +1,5 @@
 import {
+  latestRun,
   describeSchedule,
   nextRun,
   scheduleGraceMs,
@@ -93,5 +94,60 @@ describe('schedulePeriodMs and scheduleGraceMs', () => {
   it('gives 10 % of the period as grace, at least 15 minutes', () => {
     expect(scheduleGraceMs(30 * 60 * 1000)).toBe(15 * 60 * 1000);
     expect(scheduleGraceMs(6 * 3600 * 1000)).toBe(36 * 60 * 1000);
+  });
+});
+
+describe('latestRun', () => {
+  const at = (iso: string) => new Date(iso);
+
+  it('answers the latest run in the window, strictly after its start', () => {
+    expect(
+      latestRun('0 3 * * *', {
+        after: at('2026-12-01T00:00:00Z'),
+        until: at('2026-12-03T10:00:00Z'),
+      }),
+    ).toEqual(at('2026-12-03T03:00:00Z'));
+    expect(
+      latestRun('0 3 * * *', {
+        after: at('2026-12-03T03:00:00Z'),
+        until: at('2026-12-03T10:00:00Z'),
+      }),
+    ).toBeUndefined();
+    expect(
+      latestRun('*/5 * * * *', {
+        after: at('2026-12-03T09:51:00Z'),
+        until: at('2026-12-03T10:00:00Z'),
+      }),
+    ).toEqual(at('2026-12-03T10:00:00Z'));
+  });
+
+  it('counts @every from the start of the window', () => {
+    expect(
+      latestRun('@every 1h', {
+        after: at('2026-12-03T08:30:00Z'),
+        until: at('2026-12-03T11:00:00Z'),
+      }),
+    ).toEqual(at('2026-12-03T10:30:00Z'));
+    expect(
+      latestRun('@every 1h', {
+        after: at('2026-12-03T10:30:00Z'),
+        until: at('2026-12-03T11:00:00Z'),
+      }),
+    ).toBeUndefined();
+  });
+
+  it('answers nothing for a schedule that does not parse or an empty window', () => {
+    expect(
+      latestRun('not a cron', {
+        after: at('2026-12-01T00:00:00Z'),
+        until: at('2026-12-03T00:00:00Z'),
+      }),
+    ).toBeUndefined();
+    expect(
+      latestRun('* * * * *', {
+        after: at('2026-12-03T00:00:00Z'),
+        until: at('2026-12-02T00:00:00Z'),
+      }),
+    ).toBeUndefined();
   });
 });

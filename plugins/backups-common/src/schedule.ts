@@ -148,3 +148,34 @@ function computePeriod(cron: string, around: Date): number | undefined {
 export function scheduleGraceMs(periodMs: number): number {
   return Math.max(periodMs * 0.1, 15 * 60 * 1000);
 }
+
+/**
+ * The latest run of a schedule after `after` and at or before `until`, or
+ * undefined when it has none in between (or does not parse). `@every`
+ * counts its runs from `after`.
+ *
+ * @public
+ */
+export function latestRun(
+  cron: string,
+  window: { after: Date; until: Date },
+): Date | undefined {
+  const schedule = parsed(cron);
+  const after = window.after.getTime();
+  const until = window.until.getTime();
+  if (!schedule || until <= after) return undefined;
+  if (schedule.kind === 'every') {
+    const intervalMs = schedule.seconds * 1000;
+    const runs = Math.floor((until - after) / intervalMs);
+    return runs >= 1 ? new Date(after + runs * intervalMs) : undefined;
+  }
+  let latest: Date | undefined;
+  for (
+    let run = nextSpecTimeUtc(schedule, window.after);
+    run && run.getTime() <= until;
+    run = nextSpecTimeUtc(schedule, run)
+  ) {
+    latest = run;
+  }
+  return latest;
+}

@@ -21,6 +21,12 @@ import { StoredLatestDrills } from '../status/LatestDrills';
 import { DrillStore, OperationStore } from '../database/OperationStore';
 import { DefaultRestoreService } from '../restores/DefaultRestoreService';
 import { DefaultDrillService } from '../drills/DefaultDrillService';
+import { SentNotificationStore } from '../database/SentNotificationStore';
+import { FailingLayerStore } from '../database/FailingLayerStore';
+import { DefaultBackupsNotifier } from '../notifications/DefaultBackupsNotifier';
+import { FailingLayerWatch } from '../notifications/FailingLayerWatch';
+import { DrillOutcomeCounter } from '../status/statusMetrics';
+import { RecordingNotificationService } from './recordingNotifications';
 import {
   sandboxBackupsConfigData,
   SandboxClusters,
@@ -78,6 +84,12 @@ export interface StatusWorld {
   drillStore: DrillStore;
   onDemand: DefaultOnDemandBackupService;
   catalog: ReturnType<typeof catalogServiceMock>;
+  /** What was sent to owners through the notifications service (its test double). */
+  notifications: RecordingNotificationService;
+  /** The look for layers that turned failing (scheduled in the plugin). */
+  failingLayers: FailingLayerWatch;
+  /** The drill outcomes counted (`backups.drill.outcomes`), as added. */
+  drillOutcomes: Array<Parameters<DrillOutcomeCounter['add']>[1]>;
   /** How dump Jobs end from now on. */
   setDumps(behaviour: DumpBehaviour): void;
   /** How database restore Jobs (of restores and drills) end from now on. */
@@ -180,6 +192,16 @@ export async function startStatusWorld(options: {
     database: { getClient: async () => knex },
     maxConcurrent: config.drills.maxConcurrent,
   });
+  const notifications = new RecordingNotificationService();
+  const notifier = new DefaultBackupsNotifier({
+    notifications,
+    sent: await SentNotificationStore.create({
+      database: { getClient: async () => knex },
+    }),
+    logger: mockServices.logger.mock(),
+    now,
+  });
+  const drillOutcomes: StatusWorld['drillOutcomes'] = [];
   const status = new DefaultStatusService({
     config,
     catalog,
@@ -200,6 +222,7 @@ export async function startStatusWorld(options: {
       database: { getClient: async () => knex },
     }),
     logger: mockServices.logger.mock(),
+    notifier,
     now,
     sweepIntervalMs: 100,
   });
@@ -211,6 +234,8 @@ export async function startStatusWorld(options: {
     connections,
     store: drillStore,
     logger: mockServices.logger.mock(),
+    notifier,
+    outcomes: { add: (_count, attributes) => drillOutcomes.push(attributes) },
     serviceCredentials: async () => mockCredentials.service(),
     now,
     sweepIntervalMs: 100,
@@ -236,6 +261,17 @@ export async function startStatusWorld(options: {
       now,
     }),
     catalog,
+    notifications,
+    failingLayers: new FailingLayerWatch({
+      fleet: () => status.fleet(),
+      store: await FailingLayerStore.create({
+        database: { getClient: async () => knex },
+      }),
+      notifier,
+      logger: mockServices.logger.mock(),
+      now,
+    }),
+    drillOutcomes,
     setDumps: behaviour => {
       dumpBehaviour = behaviour;
     },

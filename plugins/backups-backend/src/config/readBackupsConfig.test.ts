@@ -46,7 +46,9 @@ describe('readBackupsConfig', () => {
         maxConcurrent: 2,
         timeoutMs: 3_600_000,
         namespacePrefix: 'drill-',
+        scheduleCheckMs: 60_000,
       },
+      notifications: { enabled: true },
     });
   });
 
@@ -59,6 +61,7 @@ describe('readBackupsConfig', () => {
               maxConcurrent: 1,
               timeout: { minutes: 20 },
               namespacePrefix: 'dr-',
+              scheduleCheck: '15s',
             },
           },
         }),
@@ -67,6 +70,7 @@ describe('readBackupsConfig', () => {
       maxConcurrent: 1,
       timeoutMs: 1_200_000,
       namespacePrefix: 'dr-',
+      scheduleCheckMs: 15_000,
     });
     const read = () =>
       readBackupsConfig(
@@ -76,6 +80,7 @@ describe('readBackupsConfig', () => {
               maxConcurrent: 0,
               timeout: '0s',
               namespacePrefix: 'Drill_',
+              scheduleCheck: { minutes: -1 },
             },
           },
         }),
@@ -85,6 +90,7 @@ describe('readBackupsConfig', () => {
     expect(read).toThrow(
       /backups\.drills\.namespacePrefix: "Drill_" is not allowed/,
     );
+    expect(read).toThrow(/backups\.drills\.scheduleCheck: must be longer/);
   });
 
   it('reads restores.bindTimeout and refuses one that is not a positive duration', () => {

@@ -67,6 +67,17 @@ export interface BackupsConfig {
   status: StatusConfig;
   restores: RestoresConfig;
   drills: DrillsConfig;
+  notifications: NotificationsConfig;
+}
+
+/**
+ * Whether owners are notified (Backstage notifications) of failed drills and
+ * restores and of layers that turn failing.
+ *
+ * @public
+ */
+export interface NotificationsConfig {
+  enabled: boolean;
 }
 
 /**
@@ -81,6 +92,8 @@ export interface DrillsConfig {
   timeoutMs: number;
   /** Prefix of the scratch namespaces `<prefix><entity>-<id>`. */
   namespacePrefix: string;
+  /** How often the scheduler looks for scheduled drills that are due. */
+  scheduleCheckMs: number;
 }
 
 /** Drill settings used when `backups.drills` leaves them out. */
@@ -88,6 +101,7 @@ export const DRILLS_DEFAULTS: DrillsConfig = {
   maxConcurrent: 2,
   timeoutMs: 3_600_000,
   namespacePrefix: 'drill-',
+  scheduleCheckMs: 60_000,
 };
 
 /**
@@ -232,6 +246,10 @@ export function readBackupsConfig(config: Config): BackupsConfig {
     status: { failingAfter },
     restores,
     drills,
+    notifications: {
+      enabled:
+        config.getOptionalBoolean('backups.notifications.enabled') ?? true,
+    },
   };
 }
 
@@ -259,6 +277,12 @@ function readDrills(config: Config, problems: string[]): DrillsConfig {
       problems,
     ),
     namespacePrefix,
+    scheduleCheckMs: readPositiveDuration(
+      config,
+      'backups.drills.scheduleCheck',
+      DRILLS_DEFAULTS.scheduleCheckMs,
+      problems,
+    ),
   };
 }
 

@@ -46,6 +46,8 @@ import {
   veleroRestoreFailure,
 } from '../restores/veleroProgress';
 import { dataLayers } from '../status/compliance';
+import { BackupsNotifier } from '../notifications/BackupsNotifier';
+import { DrillOutcomeCounter } from '../status/statusMetrics';
 import { StatusService } from '../status/StatusService';
 import { drillDatabaseName, drillNamespaceName } from './drillNamespace';
 import { DrillService } from './DrillService';
@@ -100,6 +102,10 @@ export class DefaultDrillService implements DrillService {
       store: DrillStore;
       logger: LoggerService;
       signals?: SignalsService;
+      /** Told of each drill that ends (its owners hear of a failed or missed-target one). */
+      notifier?: BackupsNotifier;
+      /** Counts the drills that end, by verdict. */
+      outcomes?: DrillOutcomeCounter;
       /** Credentials of this backend, to read a drill's entity after a restart. */
       serviceCredentials: () => Promise<BackstageCredentials>;
       now?: () => Date;
@@ -195,6 +201,11 @@ export class DefaultDrillService implements DrillService {
     credentials: BackstageCredentials;
     cluster?: string;
     reason?: string;
+    /**
+     * For a scheduled drill: the run of the entity's drill schedule it is
+     * started for (trigger `schedule`, requested by `schedule`).
+     */
+    scheduledFor?: Date;
   }): Promise<DrillRecord> {
     const { credentials } = options;
     const entity = await this.options.entities.require(
@@ -249,8 +260,13 @@ export class DefaultDrillService implements DrillService {
       entityRef,
       cluster,
       namespace,
-      requestedBy: requester(credentials),
-      trigger: 'manual',
+      ...(options.scheduledFor
+        ? {
+            requestedBy: 'schedule',
+            trigger: 'schedule' as const,
+            scheduledFor: options.scheduledFor.toISOString(),
+          }
+        : { requestedBy: requester(credentials), trigger: 'manual' as const }),
       requestedAt: now.toISOString(),
       ...(options.reason ? { reason: options.reason } : {}),
       state: 'running',
@@ -852,6 +868,15 @@ export class DefaultDrillService implements DrillService {
   private async save(record: DrillRecord, revision: number) {
     const saved = await this.options.store.update(record, { revision });
     if (!saved) return;
+    // Saved over the running record this look read: the replica whose save
+    // won is the one that tells, once.
+    if (record.state !== 'running') {
+      await this.options.notifier?.drillEnded(record);
+      this.options.outcomes?.add(1, {
+        entity: record.entityRef,
+        outcome: record.state,
+      });
+    }
     await this.options.signals
       ?.publish({
         recipients: { type: 'broadcast' },

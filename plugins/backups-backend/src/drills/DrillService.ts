@@ -25,6 +25,11 @@ export interface DrillService {
     credentials: BackstageCredentials;
     cluster?: string;
     reason?: string;
+    /**
+     * For a scheduled drill: the run of the entity's drill schedule it is
+     * started for (trigger `schedule`, requested by `schedule`).
+     */
+    scheduledFor?: Date;
   }): Promise<DrillRecord>;
 
   /** NotFoundError for an unknown id. */

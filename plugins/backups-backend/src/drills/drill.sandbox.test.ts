@@ -49,6 +49,8 @@ describe.each(DATABASE_IDS)(
         }
         return record;
       });
+    /** The verdicts counted so far; each is counted after the owners were told. */
+    const counted = () => world.drillOutcomes.map(o => o?.outcome);
     /** Nothing the drill created is left in the sandbox. */
     const expectNothingLeft = async (record: DrillRecord) => {
       await eventually(async () => {
@@ -218,6 +220,12 @@ describe.each(DATABASE_IDS)(
       );
       expect(done.outcome).toMatch(/^Restored and verified in /);
       expect(done.cleanedUpAt).toBeDefined();
+      // Counted once, and nobody is told of a drill that passed.
+      await eventually(async () => expect(counted()).toEqual(['passed']));
+      expect(world.drillOutcomes).toEqual([
+        { entity: 'component:default/orders', outcome: 'passed' },
+      ]);
+      expect(world.notifications.sent).toEqual([]);
       expect(done.created.map(ref => ref.kind)).toEqual([
         'Namespace',
         'Restore',
@@ -261,6 +269,29 @@ describe.each(DATABASE_IDS)(
           'Not run: the drill failed at velero-restore.',
         );
         await expectNothingLeft(done);
+        // The entity's owners are told once, with a link to its Backups tab.
+        await eventually(async () =>
+          expect(counted()).toEqual(['passed', 'failed']),
+        );
+        expect(world.notifications.sent).toEqual([
+          {
+            recipients: {
+              type: 'entity',
+              entityRef: 'component:default/orders',
+            },
+            payload: {
+              title:
+                'Disaster-recovery drill of component:default/orders failed at velero-restore',
+              description: expect.stringContaining(
+                `${done.outcome} The step: Velero restores the newest good backup into ${done.namespace}`,
+              ),
+              link: '/catalog/default/component/orders/backups',
+              severity: 'high',
+              topic: 'backups',
+              scope: 'backups:drill-failed:component:default/orders',
+            },
+          },
+        ]);
       } finally {
         sandbox.controllers.setBackupStorageLocationAvailable(
           'velero',
@@ -284,6 +315,11 @@ describe.each(DATABASE_IDS)(
           ),
         });
         await expectNothingLeft(done);
+        // A second failed drill the same day tells nobody again.
+        await eventually(async () =>
+          expect(counted()).toEqual(['passed', 'failed', 'failed']),
+        );
+        expect(world.notifications.sent).toHaveLength(1);
       } finally {
         sandbox.controllers.setVolumeProvisioningAvailable(true);
       }

@@ -3,12 +3,15 @@ import {
   createServiceFactory,
   createServiceRef,
 } from '@backstage/backend-plugin-api';
+import { metricsServiceRef } from '@backstage/backend-plugin-api/alpha';
 import { signalsServiceRef } from '@backstage/plugin-signals-node';
 import { clusterConnectionsServiceRef } from '../cluster/clusterConnectionsServiceRef';
 import { clusterWatchersServiceRef } from '../cluster/watch/clusterWatchersServiceRef';
 import { backupsConfigServiceRef } from '../config/backupsConfigServiceRef';
 import { OperationStore } from '../database/OperationStore';
 import { entityCacheServiceRef } from '../entities/entityCacheServiceRef';
+import { backupsNotifierServiceRef } from '../notifications/backupsNotifierServiceRef';
+import { drillOutcomeCounter } from '../status/statusMetrics';
 import { statusServiceRef } from '../status/statusServiceRef';
 import { DefaultDrillService } from './DefaultDrillService';
 import { DrillService } from './DrillService';
@@ -35,11 +38,14 @@ export const drillServiceRef = createServiceRef<DrillService>({
         lifecycle: coreServices.lifecycle,
         auth: coreServices.auth,
         signals: signalsServiceRef,
+        notifier: backupsNotifierServiceRef,
+        metrics: metricsServiceRef,
       },
-      async factory({ database, lifecycle, auth, config, ...deps }) {
+      async factory({ database, lifecycle, auth, config, metrics, ...deps }) {
         const drills = new DefaultDrillService({
           ...deps,
           config,
+          outcomes: drillOutcomeCounter(metrics),
           store: await OperationStore.drills({
             database,
             maxConcurrent: config.drills.maxConcurrent,

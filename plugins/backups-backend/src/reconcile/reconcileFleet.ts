@@ -2,12 +2,11 @@ import {
   BackstageCredentials,
   LoggerService,
 } from '@backstage/backend-plugin-api';
-import { CATALOG_FILTER_EXISTS } from '@backstage/catalog-client';
 import { Entity, stringifyEntityRef } from '@backstage/catalog-model';
 import { CatalogService } from '@backstage/plugin-catalog-node';
-import { BACKUPS_ANNOTATIONS } from '@backups-for-backstage/plugin-backups-common';
 import pLimit from 'p-limit';
 import { isSuccessful } from '@backups-for-backstage/plugin-backups-common';
+import { isOptedIn, OPTED_IN_FILTER } from '../entities/optedIn';
 import { ReconcileResultStore } from '../database/ReconcileResultStore';
 import { EntityReconcileResult, Reconciler } from './Reconciler';
 
@@ -18,16 +17,6 @@ export interface FleetReconcileSummary {
   failed: number;
   removed: number;
   dryRun: boolean;
-}
-
-const OPTED_IN_FILTER = {
-  [`metadata.annotations.${BACKUPS_ANNOTATIONS.policy}`]: CATALOG_FILTER_EXISTS,
-};
-
-function isOptedIn(entity: Entity): boolean {
-  return (
-    entity.metadata.annotations?.[BACKUPS_ANNOTATIONS.policy] !== undefined
-  );
 }
 
 /**

@@ -36,6 +36,7 @@ import {
   planVeleroRestore,
 } from '../plan/restores/planVeleroRestore';
 import { PlanContext, PlannedObject } from '../plan/types';
+import { BackupsNotifier } from '../notifications/BackupsNotifier';
 import { StatusService } from '../status/StatusService';
 import { RestoreService } from './RestoreService';
 import { advanceVeleroRestore } from './veleroProgress';
@@ -86,6 +87,8 @@ export class DefaultRestoreService implements RestoreService {
       store: RestoreStore;
       logger: LoggerService;
       signals?: SignalsService;
+      /** Told of each restore that ends (its owners hear of a failed one). */
+      notifier?: BackupsNotifier;
       now?: () => Date;
       /**
        * How often running restores are looked at without a watch event (a
@@ -599,6 +602,10 @@ export class DefaultRestoreService implements RestoreService {
   ): Promise<void> {
     const saved = await this.options.store.update(record, options);
     if (!saved) return;
+    // A record ends once: the save that ended it is the one that tells.
+    if (record.state !== 'running') {
+      await this.options.notifier?.restoreEnded(record);
+    }
     await this.options.signals
       ?.publish({
         recipients: { type: 'broadcast' },

@@ -227,6 +227,27 @@ describe.each(DATABASE_IDS)(
           credentials,
         });
         expect(restores[0]).toMatchObject({ id: started.id, state: 'failed' });
+        // The entity's owners are told, once; of the completed ones nobody was.
+        const sent = await eventually(async () => {
+          expect(world.notifications.sent).toHaveLength(1);
+          return world.notifications.sent;
+        });
+        expect(sent).toEqual([
+          {
+            recipients: {
+              type: 'entity',
+              entityRef: 'component:default/orders',
+            },
+            payload: {
+              title: 'Restore of component:default/orders (velero) failed',
+              description: `${failed.outcome} Restore ${started.id} of ${backupName} in cluster a, to a new place (${started.target.namespace}), asked for by user:default/dana at ${started.requestedAt}.`,
+              link: '/catalog/default/component/orders/backups',
+              severity: 'high',
+              topic: 'backups',
+              scope: 'backups:restore-failed:component:default/orders',
+            },
+          },
+        ]);
       } finally {
         sandbox.controllers.setBackupStorageLocationAvailable(
           'velero',

@@ -9,6 +9,7 @@ import { clusterWatchersServiceRef } from '../cluster/watch/clusterWatchersServi
 import { backupsConfigServiceRef } from '../config/backupsConfigServiceRef';
 import { OperationStore } from '../database/OperationStore';
 import { entityCacheServiceRef } from '../entities/entityCacheServiceRef';
+import { backupsNotifierServiceRef } from '../notifications/backupsNotifierServiceRef';
 import { statusServiceRef } from '../status/statusServiceRef';
 import { DefaultRestoreService } from './DefaultRestoreService';
 import { RestoreService } from './RestoreService';
@@ -34,6 +35,7 @@ export const restoreServiceRef = createServiceRef<RestoreService>({
         logger: coreServices.logger,
         lifecycle: coreServices.lifecycle,
         signals: signalsServiceRef,
+        notifier: backupsNotifierServiceRef,
       },
       async factory({ database, lifecycle, ...deps }) {
         const restores = new DefaultRestoreService({

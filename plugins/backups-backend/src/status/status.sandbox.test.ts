@@ -237,12 +237,37 @@ describe.each(DATABASE_IDS)(
         expect.objectContaining({ outcome: 'failed' }),
         expect.objectContaining({ outcome: 'failed' }),
       ]);
+      // Its owners are told that it turned failing, once, not at every look.
+      const turned = {
+        entityRef: 'component:default/orders',
+        layer: 'velero',
+        cluster: 'a',
+        reasons: layer(status, 'velero').reasons,
+      };
+      expect(await world.failingLayers.check()).toEqual([turned]);
+      expect(await world.failingLayers.check()).toEqual([]);
+      expect(world.notifications.sent).toEqual([
+        {
+          recipients: { type: 'entity', entityRef: 'component:default/orders' },
+          payload: {
+            title:
+              'Velero backups of component:default/orders are failing in cluster a',
+            description: turned.reasons.join(' '),
+            link: '/catalog/default/component/orders/backups',
+            severity: 'high',
+            topic: 'backups',
+            scope: 'backups:layer-failing:velero:component:default/orders',
+          },
+        },
+      ]);
       world.advance(HOUR); // 15:00 succeeds again
       await eventually(async () =>
         expect(layer(await statusOf('orders'), 'velero').state).toBe(
           'protected',
         ),
       );
+      expect(await world.failingLayers.check()).toEqual([]);
+      expect(world.notifications.sent).toHaveLength(1);
     });
 
     it('is at risk while the BackupStorageLocation is Unavailable', async () => {

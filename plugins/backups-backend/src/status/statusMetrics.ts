@@ -2,9 +2,11 @@ import { MetricsService } from '@backstage/backend-plugin-api/alpha';
 import {
   BackupLayer,
   ComplianceState,
+  DrillState,
   EntityStatus,
   RestorePoint,
 } from '@backups-for-backstage/plugin-backups-common';
+import { LatestDrills } from './LatestDrills';
 
 /** The fleet as the metrics read it: each entity's status and restore points. */
 export type FleetSnapshot = Array<{
@@ -18,25 +20,21 @@ const FLEET_REUSE_MS = 5_000;
 /**
  * The status as metrics (Backstage's MetricsService, OpenTelemetry
  * underneath): the age of the newest good restore point per entity, layer
- * and cluster, the number of entities per compliance state, and the
- * on-demand restore points by outcome. Observed at collection time, from the
- * caches.
+ * and cluster, the number of entities per compliance state, the on-demand
+ * restore points by outcome, and the RTO each entity's newest finished drill
+ * achieved. Observed at collection time, from the caches and the drill
+ * records.
  */
 export function registerStatusMetrics(options: {
   metrics: MetricsService;
   fleet: () => Promise<FleetSnapshot>;
+  /** The newest finished drills, for the achieved RTO per entity. */
+  latestDrills?: LatestDrills;
   now?: () => Date;
 }): void {
-  const { metrics } = options;
+  const { metrics, latestDrills } = options;
   const now = options.now ?? (() => new Date());
-  let computed: { at: number; fleet: Promise<FleetSnapshot> } | undefined;
-  const fleet = () => {
-    const at = Date.now();
-    if (!computed || at - computed.at > FLEET_REUSE_MS) {
-      computed = { at, fleet: options.fleet() };
-    }
-    return computed.fleet;
-  };
+  const fleet = reusedFor(FLEET_REUSE_MS, options.fleet);
 
   metrics
     .createObservableGauge<{
@@ -99,7 +97,56 @@ export function registerStatusMetrics(options: {
         result.observe(count, { layer: layer as BackupLayer, outcome });
       }
     });
+
+  if (latestDrills) {
+    const drills = reusedFor(FLEET_REUSE_MS, async () =>
+      latestDrills.latestFinished(
+        (await fleet()).map(({ status }) => status.entityRef),
+      ),
+    );
+    metrics
+      .createObservableGauge<{ entity: string }>(
+        'backups.drill.achieved_rto_seconds',
+        {
+          description:
+            "The RTO the entity's newest finished drill achieved (none when it failed)",
+          unit: 's',
+        },
+      )
+      .addCallback(async result => {
+        for (const [entity, drill] of await drills()) {
+          if (drill.achievedRtoMs === undefined) continue;
+          result.observe(drill.achievedRtoMs / 1000, { entity });
+        }
+      });
+  }
 }
+
+/** One computation serves the calls of the next `ms` (the metrics collected together). */
+function reusedFor<T>(ms: number, compute: () => Promise<T>): () => Promise<T> {
+  let computed: { at: number; value: Promise<T> } | undefined;
+  return () => {
+    const at = Date.now();
+    if (!computed || at - computed.at > ms) {
+      computed = { at, value: compute() };
+    }
+    return computed.value;
+  };
+}
+
+/** Counts the drills that ended, by entity and verdict. */
+export function drillOutcomeCounter(metrics: MetricsService) {
+  return metrics.createCounter<{
+    entity: string;
+    outcome: Exclude<DrillState, 'running'>;
+  }>('backups.drill.outcomes', {
+    description:
+      'Drills that ended, by entity and verdict (passed, missed-target, failed)',
+  });
+}
+
+/** What records a drill's verdict (see drillOutcomeCounter). */
+export type DrillOutcomeCounter = ReturnType<typeof drillOutcomeCounter>;
 
 /** Counts "Back up now" requests by layer and outcome. */
 export function onDemandRequestCounter(metrics: MetricsService) {

@@ -57,6 +57,8 @@ export interface DrillRecord {
   /** Who asked (a user or service), or `schedule` for a scheduled drill. */
   requestedBy: string;
   trigger: 'manual' | 'schedule';
+  /** For a scheduled drill: the run of its schedule it was started for. */
+  scheduledFor?: string;
   /** When the drill started: its RTO is measured from here. */
   requestedAt: string;
   reason?: string;
